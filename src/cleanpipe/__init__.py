@@ -1,0 +1,23 @@
+"""cleanpipe: scraped web text in, clean canonical text and a report of every removal out."""
+
+from cleanpipe.config import ConfigError
+from cleanpipe.document import Document, Edit, Removal, Result
+from cleanpipe.pipeline import Pipeline
+from cleanpipe.registry import register
+from cleanpipe.stage import Stage, StageOutput, param
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "Document",
+    "Edit",
+    "Pipeline",
+    "Removal",
+    "Result",
+    "Stage",
+    "StageOutput",
+    "__version__",
+    "param",
+    "register",
+]

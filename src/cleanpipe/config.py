@@ -1,0 +1,128 @@
+"""Loading and validating pipeline configs: YAML (safely) or plain dicts, into stage instances.
+
+Every problem becomes one `ConfigError` line that names the file, the entry and the fix, and
+is raised before any document is touched.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from cleanpipe import registry
+from cleanpipe.stage import Stage
+
+MAX_CONFIG_BYTES = 1_000_000
+
+
+class ConfigError(ValueError):
+    """A config that cannot be used; the message is one line meant for the user."""
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Parse a YAML file with the safe loader, refusing aliases (no YAML bombs)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: config is larger than {MAX_CONFIG_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config is not UTF-8 text") from None
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise ConfigError(f"{path}: YAML aliases (*name) are not allowed in configs")
+        return yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+    except yaml.YAMLError as exc:
+        where = ""
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f" (line {mark.line + 1}, column {mark.column + 1})"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: invalid YAML{where}: {problem}") from None
+
+
+def build_stages(config: Any, source: str = "<config>") -> list[Stage]:
+    """Turn a config mapping (`{"stages": [...]}`) into stage instances, validating everything."""
+    if not isinstance(config, Mapping):
+        raise ConfigError(f"{source}: expected a mapping with a 'stages' list at the top")
+    unknown_keys = sorted(set(config) - {"stages", "name", "description"})
+    if unknown_keys:
+        raise ConfigError(
+            f"{source}: unknown top-level key {unknown_keys[0]!r} "
+            "(allowed: stages, name, description)"
+        )
+    entries = config.get("stages")
+    if not isinstance(entries, Sequence) or isinstance(entries, (str, bytes)):
+        raise ConfigError(f"{source}: 'stages' must be a list of stage entries")
+    return [_build_stage(entry, f"{source}: stages[{i}]") for i, entry in enumerate(entries)]
+
+
+def _build_stage(entry: Any, where: str) -> Stage:
+    name, params = _split_entry(entry, where)
+    stages = registry.available()
+    cls = stages.get(name)
+    if cls is None:
+        raise ConfigError(f"{where}: unknown stage {name!r}{_suggest(name, stages)}")
+    return make_stage(cls, params, f"{where} ({name})")
+
+
+def _split_entry(entry: Any, where: str) -> tuple[str, dict[str, Any]]:
+    if isinstance(entry, str):
+        return entry, {}
+    if isinstance(entry, Mapping) and len(entry) == 1:
+        (name, params), = entry.items()
+        if params is None:
+            params = {}
+        if not isinstance(name, str):
+            raise ConfigError(f"{where}: a stage name must be a string, got {name!r}")
+        if not isinstance(params, Mapping):
+            raise ConfigError(f"{where} ({name}): parameters must be a mapping, got {params!r}")
+        return name, dict(params)
+    raise ConfigError(
+        f"{where}: expected a stage name or a one-key mapping 'name: {{params}}', got {entry!r}"
+    )
+
+
+def make_stage(cls: type[Stage], params: Mapping[str, Any], where: str = "") -> Stage:
+    """Build one stage from parameters, validated against its fields."""
+    prefix = f"{where}: " if where else ""
+    known = {f.name for f in cls.parameters()}
+    for key in params:
+        if key not in known:
+            raise ConfigError(
+                f"{prefix}unknown parameter {key!r}{_suggest(str(key), known)}"
+                + (f" (parameters: {', '.join(sorted(known))})" if known else " (it takes none)")
+            )
+    adapter = TypeAdapter(cls)
+    try:
+        return adapter.validate_python(dict(params))
+    except ValidationError as exc:
+        raise ConfigError(prefix + _first_error(exc)) from None
+    except (TypeError, ValueError) as exc:  # raised by a stage's own __post_init__ checks
+        raise ConfigError(f"{prefix}{exc}") from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    loc = ".".join(str(part) for part in error["loc"])
+    message = error["msg"][0].lower() + error["msg"][1:]
+    got = error.get("input")
+    shown = f", got {got!r}" if got is not None and not isinstance(got, Mapping) else ""
+    return f"{loc}: {message}{shown}" if loc else f"{message}{shown}"
+
+
+def _suggest(name: str, choices: Any) -> str:
+    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

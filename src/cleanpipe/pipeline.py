@@ -1,0 +1,142 @@
+"""The pipeline: runs stages in order and turns their edits into a positioned removal report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cleanpipe.config import build_stages, load_yaml
+from cleanpipe.document import Document, Edit, Removal, Result
+from cleanpipe.edits import EditMap, apply_edits
+from cleanpipe.stage import Stage
+from cleanpipe.text import LineIndex
+
+
+class Pipeline:
+    """An ordered list of stages; the same object serves the CLI, an ETL loop and Ray workers."""
+
+    def __init__(self, stages: Sequence[Stage], name: str = "custom") -> None:
+        for stage in stages:
+            if not isinstance(stage, Stage):
+                raise TypeError(f"not a stage: {stage!r}")
+        self.stages: tuple[Stage, ...] = tuple(stages)
+        self.name = name
+
+    # construction -------------------------------------------------------------------------
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], source: str = "<config>") -> Pipeline:
+        name = str(config.get("name", "custom")) if isinstance(config, Mapping) else "custom"
+        return cls(build_stages(config, source), name=name)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Pipeline:
+        return cls.from_config(load_yaml(path), source=str(path))
+
+    @classmethod
+    def default(cls) -> Pipeline:
+        """The packaged default config (`cleanpipe/configs/default.yaml`)."""
+        with resources.as_file(default_config_path()) as path:
+            return cls.from_yaml(path)
+
+    def to_config(self) -> dict[str, Any]:
+        return {"name": self.name, "stages": [{s.name: s.params()} for s in self.stages]}
+
+    @property
+    def config_hash(self) -> str:
+        """Stable hash of the stages and their parameters (recorded for `--resume`)."""
+        blob = json.dumps(self.to_config()["stages"], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+    # running -----------------------------------------------------------------------------
+
+    def clean(
+        self, text: str, metadata: Mapping[str, Any] | None = None, doc_id: str = ""
+    ) -> Result:
+        """Clean one text. Never raises for a stage failure: the result has status `error`."""
+        return self.run(Document(doc_id, text, dict(metadata or {})))
+
+    def process(self, records: Iterable[Document | Mapping[str, Any] | str]) -> Iterator[Result]:
+        """Clean a stream of documents, dicts with `text` (and `id`), or strings, lazily."""
+        for number, record in enumerate(records):
+            yield self.run(as_document(record, number))
+
+    def run(self, doc: Document) -> Result:
+        input_text = doc.text
+        text = input_text
+        metadata: dict[str, Any] = dict(doc.metadata)
+        maps: list[EditMap] = []
+        removals: list[Removal] = []
+        rewrites: Counter[str] = Counter()
+        lines = LineIndex(input_text)
+        for stage in self.stages:
+            try:
+                output = stage(text, metadata)
+                new_text = apply_edits(text, output.edits)
+            except Exception as exc:  # one document's failure must not end a run
+                message = f"stage {stage.name}: {type(exc).__name__}: {exc}"
+                return Result(doc.id, "error", "", input_text, tuple(removals), dict(rewrites),
+                              metadata, reason=message)
+            metadata.update(output.metadata)
+            if output.edits:
+                if stage.removes:
+                    removals.extend(
+                        _locate(stage.name, edit, maps, input_text, lines)
+                        for edit in output.edits
+                        if edit.end > edit.start
+                    )
+                else:
+                    rewrites.update(f"{stage.name}/{edit.rule}" for edit in output.edits)
+                maps.append(EditMap(output.edits))
+                text = new_text
+            if output.drop is not None:
+                return Result(doc.id, "dropped", "", input_text, tuple(removals),
+                              dict(rewrites), metadata, reason=output.drop)
+        if not text.strip():
+            reason = "empty input" if not input_text.strip() else "empty after cleaning"
+            return Result(doc.id, "dropped", "", input_text, tuple(removals), dict(rewrites),
+                          metadata, reason=reason)
+        return Result(doc.id, "ok", text, input_text, tuple(removals), dict(rewrites), metadata)
+
+    def __repr__(self) -> str:
+        return f"Pipeline({[s.name for s in self.stages]!r}, name={self.name!r})"
+
+
+def _locate(
+    stage: str, edit: Edit, maps: list[EditMap], input_text: str, lines: LineIndex
+) -> Removal:
+    start, end = edit.start, edit.end
+    for edit_map in reversed(maps):
+        start = edit_map.to_input(start, is_end=False)
+        end = edit_map.to_input(end, is_end=True)
+    return Removal(
+        stage=stage,
+        rule=edit.rule,
+        text=input_text[start:end],
+        start=start,
+        end=end,
+        line_start=lines.line_of(start),
+        line_end=lines.line_of(max(start, end - 1)),
+    )
+
+
+def as_document(record: Document | Mapping[str, Any] | str, number: int = 0) -> Document:
+    if isinstance(record, Document):
+        return record
+    if isinstance(record, str):
+        return Document(str(number), record, {})
+    if isinstance(record, Mapping):
+        if "text" not in record or not isinstance(record["text"], str):
+            raise TypeError(f"record {number} has no string 'text' field")
+        meta = {k: v for k, v in record.items() if k not in ("id", "text")}
+        return Document(str(record.get("id", number)), record["text"], meta)
+    raise TypeError(f"cannot clean a {type(record).__name__}; pass a str, dict or Document")
+
+
+def default_config_path() -> Any:
+    return resources.files("cleanpipe") / "configs" / "default.yaml"

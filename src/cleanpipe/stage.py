@@ -1,0 +1,115 @@
+"""The stage protocol: text and metadata in; edits, metadata and an optional drop out.
+
+A stage never logs and never touches files: the edits it returns *are* its explanation, and
+the pipeline turns them into the report. Stages are frozen dataclasses whose fields are their
+YAML parameters, so they validate from their signature and pickle with the standard `pickle`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from cleanpipe.document import Edit
+
+
+@dataclass(frozen=True, slots=True)
+class StageOutput:
+    """What a stage did: edits to its input text, metadata to merge, or a reason to drop."""
+
+    edits: tuple[Edit, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    drop: str | None = None
+
+
+UNCHANGED = StageOutput()
+
+
+def param(default: Any, doc: str) -> Any:
+    """A stage parameter with its one-line documentation (shown by `cleanpipe stages`)."""
+    if isinstance(default, (list, dict, set)):
+        frozen = tuple(default) if not isinstance(default, dict) else default
+        return field(default=frozen, metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc})
+
+
+class Stage:
+    """Base class of every stage.
+
+    Subclasses are `@dataclass(frozen=True)` classes registered under a YAML name. `removes`
+    says whether their edits are content removals (reported one by one) or rewrites of form
+    such as whitespace or mojibake (counted per rule).
+    """
+
+    name: ClassVar[str] = ""
+    removes: ClassVar[bool] = True
+
+    def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
+        raise NotImplementedError
+
+    @classmethod
+    def parameters(cls) -> list[dataclasses.Field[Any]]:
+        return [f for f in dataclasses.fields(cls) if f.init and not f.name.startswith("_")]  # type: ignore[arg-type]
+
+    def params(self) -> dict[str, Any]:
+        """The parameters this instance was built with, as plain data (for hashing and docs)."""
+        return {f.name: _plain(getattr(self, f.name)) for f in self.parameters()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (tuple, list, frozenset, set)):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a text: `text` excludes the newline; `end` includes it when present."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    """Lines of `text` split on `\\n`, each with its span (newline included in `end`)."""
+    return list(iter_lines(text))
+
+
+def iter_lines(text: str) -> Iterator[Line]:
+    start = 0
+    index = 0
+    length = len(text)
+    while start < length:
+        newline = text.find("\n", start)
+        if newline == -1:
+            yield Line(index, start, length, text[start:])
+            return
+        yield Line(index, start, newline + 1, text[start:newline])
+        start = newline + 1
+        index += 1
+
+
+def remove_lines(lines: list[Line], rule: str) -> list[Edit]:
+    """Edits removing whole lines, merging adjacent ones into one removal each."""
+    edits: list[Edit] = []
+    for line in sorted(lines, key=lambda ln: ln.start):
+        if edits and edits[-1].end == line.start and edits[-1].rule == rule:
+            edits[-1] = Edit(edits[-1].start, line.end, rule)
+        else:
+            edits.append(Edit(line.start, line.end, rule))
+    return edits

@@ -1,0 +1,17 @@
+"""Built-in stages, one module per family; importing this package registers them."""
+
+from cleanpipe.stages.canonical import Canonicalize
+from cleanpipe.stages.encoding import FixEncoding
+from cleanpipe.stages.language import DetectLanguage
+from cleanpipe.stages.linklists import StripLinkLists
+from cleanpipe.stages.markers import StripCommentMarkers
+from cleanpipe.stages.titles import StripDuplicateTitle
+
+__all__ = [
+    "Canonicalize",
+    "DetectLanguage",
+    "FixEncoding",
+    "StripCommentMarkers",
+    "StripDuplicateTitle",
+    "StripLinkLists",
+]

@@ -1,0 +1,80 @@
+"""The canonical form every output ends in: NFC, tidy spaces, one blank line between paragraphs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from cleanpipe.document import Edit
+from cleanpipe.registry import register
+from cleanpipe.stage import Stage, StageOutput, param
+
+# Spaces, tabs and the other Unicode space separators collapse to one ASCII space.
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Invisible characters that only ever get in the way of matching and tokenizing.
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
+_EDGE = " \t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000\u200b\u2060\ufeff\u00ad"
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n|\v|\f|\u2028|\u2029|\x85")
+
+
+def canonical_line(line: str, form: str | None) -> str:
+    line = _INVISIBLE.sub("", line)
+    line = _SPACES.sub(" ", line).strip()
+    if form and not unicodedata.is_normalized(form, line):  # type: ignore[arg-type]
+        line = unicodedata.normalize(form, line)  # type: ignore[arg-type]
+    return line
+
+
+@register("canonicalize")
+@dataclass(frozen=True)
+class Canonicalize(Stage):
+    """NFC; `\\n` line ends; collapsed spaces; one blank line between paragraphs; final newline."""
+
+    removes = False
+
+    normalization: Literal["NFC", "NFKC"] | None = param("NFC", "Unicode normalization form")
+    paragraph_per_line: bool = param(
+        True, "treat every non-blank line as a paragraph (scraped text rarely wraps lines)"
+    )
+
+    def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
+        edits: list[Edit] = []
+        gap_start = 0  # where the whitespace since the last kept line begins
+        wrote_any = False
+        blank_seen = False
+        position = 0
+        for match in [*_LINE_BREAKS.finditer(text), None]:
+            line_end = match.start() if match else len(text)
+            raw = text[position:line_end]
+            clean = canonical_line(raw, self.normalization) if raw else ""
+            if clean:
+                content_start, content_end = _content_span(raw, position)
+                separator = ""
+                if wrote_any:
+                    separator = "\n\n" if (self.paragraph_per_line or blank_seen) else "\n"
+                if text[gap_start:content_start] != separator:
+                    edits.append(Edit(gap_start, content_start, "whitespace", separator))
+                if text[content_start:content_end] != clean:
+                    edits.append(Edit(content_start, content_end, "line", clean))
+                gap_start = content_end
+                wrote_any = True
+                blank_seen = False
+            elif wrote_any:
+                blank_seen = True
+            if match is None:
+                break
+            position = match.end()
+        final = "\n" if wrote_any else ""
+        if text[gap_start:] != final:
+            edits.append(Edit(gap_start, len(text), "whitespace", final))
+        return StageOutput(tuple(edits))
+
+
+def _content_span(raw: str, offset: int) -> tuple[int, int]:
+    """Span of `raw` without edge spaces and invisibles, as offsets into the whole text."""
+    left = len(raw) - len(raw.lstrip(_EDGE))
+    right = len(raw.rstrip(_EDGE))
+    return offset + left, offset + right

@@ -1,0 +1,84 @@
+"""Remove comment-section markers (`Comments`, `12 Comments`, `Leave a reply`, ...)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cleanpipe.document import Edit
+from cleanpipe.registry import register
+from cleanpipe.stage import UNCHANGED, Stage, StageOutput, param, split_lines
+
+_COUNT = r"(?:\d[\d.,]*[kK]?|no|one|two|three|four|five|six|seven|eight|nine|ten)"
+_NOUN = (
+    r"(?:comments?|responses?|replies|reply|kommentare?|commentaires?|comentarios?|"
+    r"commenti|comentários?|reacties?|reactie)"
+)
+# Whole-line markers. Anchored on both ends: a sentence that mentions comments is article text.
+_MARKER_LINE = re.compile(
+    r"^\W{0,3}(?:"
+    rf"{_COUNT}?\s*{_NOUN}\s*(?:\(\s*\d+\s*\)|:\s*\d+)?"
+    rf"|(?:show|view|hide|load|read|see|open|close|add|post|write|join|jump to|skip to|go to)"
+    rf"(?:\s+(?:all|more|the|a|your|\d+))*\s+{_NOUN}(?:\s*\(\s*\d+\s*\))?"
+    r"|leave an? (?:comment|reply|response)"
+    r"|comments? (?:are|is) (?:closed|disabled|off)"
+    r"|(?:there are )?no comments?(?: yet)?"
+    r"|be the first to comment"
+    r"|join the (?:discussion|conversation)"
+    r"|(?:this|the) (?:discussion|comment section|comments section) (?:is|has been) closed"
+    r"|kommentar(?:e)? (?:schreiben|anzeigen)|laisser un commentaire|deja un comentario"
+    r"|lascia un commento|deixe um comentário|plaats een reactie"
+    r")\W{0,3}$",
+    re.IGNORECASE,
+)
+_HINT = re.compile(r"omm?ent|reacti|repl|respons|kommentar", re.IGNORECASE)
+# A marker glued to the end of the article's last sentence: "... to act.Comments".
+_GLUED_TAIL = re.compile(
+    rf"(?<=[.!?…\"”’»)\]])[ \t]*(?:{_COUNT}[ \t]*)?(?:Comments?|COMMENTS?)"
+    r"(?:[ \t]*\(\d+\))?[ \t]*$"
+)
+
+
+@register("strip_comment_markers")
+@dataclass(frozen=True)
+class StripCommentMarkers(Stage):
+    """Remove comment markers and prompts, whole lines or glued to the last sentence."""
+
+    glued: bool = param(True, "also cut a marker glued to the end of a sentence ('...act.Comments')")
+    drop_thread: bool = param(
+        False, "also remove everything after a marker found in the last part of the document"
+    )
+    thread_zone: float = param(
+        0.5, "with drop_thread: a marker must stand after this fraction of the text"
+    )
+
+    def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
+        if not _HINT.search(text):
+            return UNCHANGED
+        edits: list[Edit] = []
+        for line in split_lines(text):
+            stripped = line.stripped
+            if not stripped or len(stripped) > 60:
+                continue
+            if _MARKER_LINE.match(stripped):
+                if self.drop_thread and line.start >= self.thread_zone * len(text):
+                    edits.append(Edit(line.start, len(text), "comment_thread"))
+                    break
+                edits.append(Edit(line.start, line.end, "comment_marker"))
+        if self.glued:
+            edits.extend(self._glued(text, edits))
+        edits.sort(key=lambda e: e.start)
+        return StageOutput(tuple(edits)) if edits else UNCHANGED
+
+    def _glued(self, text: str, taken: list[Edit]) -> list[Edit]:
+        found: list[Edit] = []
+        for line in split_lines(text):
+            if len(line.stripped) <= 60 or any(e.start <= line.start < e.end for e in taken):
+                continue  # short lines are whole-line markers or not markers at all
+            match = _GLUED_TAIL.search(line.text)
+            if match:
+                found.append(Edit(line.start + match.start(), line.start + match.end(), "glued_marker"))
+        return found
+

@@ -1,0 +1,83 @@
+"""Remove the page title when it is repeated near the top of the document."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from cleanpipe.registry import register
+from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, param, remove_lines, split_lines
+
+# "Read: Title", "WATCH - Title", "Video: Title": scrapers and sites prefix repeated titles.
+_PREFIX = re.compile(
+    r"^(?:read|watch|video|listen|photos?|gallery|live|opinion|analysis|exclusive|breaking)"
+    r"\s*[:\-–—|]\s*",
+    re.IGNORECASE,
+)
+# "Title | Site", "Title - Site", "Title :: Site", "Title « Site": the page <title> suffix.
+_SITE_SUFFIX = re.compile(r"\s+(?:[|–—»«·•]|::|-{1,2})\s+[^|–—»«·•]{1,60}$")
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def title_key(line: str, *, strip_suffix: bool) -> str:
+    """A comparison key: prefix and (optionally) site suffix gone, case and punctuation folded."""
+    text = unicodedata.normalize("NFKC", line).strip()
+    text = _PREFIX.sub("", text)
+    if strip_suffix:
+        text = _SITE_SUFFIX.sub("", text)
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+@register("strip_duplicate_title")
+@dataclass(frozen=True)
+class StripDuplicateTitle(Stage):
+    """Keep the title once: drop near-exact repeats of the first line further down the top."""
+
+    search_lines: int = param(
+        12, "how many non-blank lines after the title to search for its repeats"
+    )
+    similarity: float = param(
+        92.0, "minimum rapidfuzz ratio (0-100) between normalized title and line"
+    )
+    min_words: int = param(2, "titles shorter than this many words are never matched")
+
+    def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
+        lines = [line for line in split_lines(text) if not line.blank]
+        if len(lines) < 2:
+            return UNCHANGED
+        title = lines[0]
+        keys = _title_keys(title.text, metadata.get("title"))
+        if not keys or min(len(k.split()) for k in keys) < self.min_words:
+            return UNCHANGED
+        repeats = [
+            line
+            for line in lines[1 : 1 + self.search_lines]
+            if self._matches(line, keys)
+        ]
+        if not repeats:
+            return UNCHANGED
+        return StageOutput(tuple(remove_lines(repeats, "repeated_title")))
+
+    def _matches(self, line: Line, keys: set[str]) -> bool:
+        # A body line is only a title repeat if it is about as long as the title: a
+        # sentence that *contains* the title words is article text.
+        for strip_suffix in (False, True):
+            candidate = title_key(line.text, strip_suffix=strip_suffix)
+            if not candidate:
+                continue
+            for key in keys:
+                if fuzz.ratio(candidate, key) >= self.similarity:
+                    return True
+        return False
+
+
+def _title_keys(first_line: str, known_title: Any) -> set[str]:
+    keys = {title_key(first_line, strip_suffix=False), title_key(first_line, strip_suffix=True)}
+    if isinstance(known_title, str) and known_title.strip():
+        keys.add(title_key(known_title, strip_suffix=True))
+    return {k for k in keys if k}
