@@ -1,0 +1,154 @@
+"""The command line: a thin layer that parses options and calls the library."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from cleanpipe import __version__, registry
+from cleanpipe.config import ConfigError
+from cleanpipe.pipeline import Pipeline
+from cleanpipe.runner import EXIT_USAGE, RunError, RunOptions, RunResult, run_directory
+
+PROGRESS_THRESHOLD = 50  # fewer files than this finish before a bar is worth drawing
+
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _load_pipeline(config: Path | None) -> Pipeline:
+    try:
+        return Pipeline.from_yaml(config) if config else Pipeline.default()
+    except ConfigError as exc:
+        _fail(str(exc))
+        raise  # unreachable; keeps type checkers calm
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cleanpipe")
+def cli() -> None:
+    """Clean scraped web text and report every removal."""
+
+
+@cli.command()
+@click.argument("input_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Output directory: text/, report.jsonl, summary.json.")
+@click.option("--config", "-c", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Pipeline YAML (default: the packaged default config).")
+@click.option("--workers", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes (0: one per CPU core).")
+@click.option("--overwrite", is_flag=True, help="Replace a non-empty output directory.")
+@click.option("--allow-nested", is_flag=True,
+              help="Allow the output directory inside the input directory or vice versa.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symlinks (still never out of the input tree).")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first document that errors.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+def run(input_dir: Path, out_dir: Path, config: Path | None, workers: int, overwrite: bool,
+        allow_nested: bool, follow_symlinks: bool, fail_fast: bool, quiet: bool) -> None:
+    """Clean every file under INPUT_DIR into --out."""
+    pipeline = _load_pipeline(config)
+    options = RunOptions(
+        workers=workers or (os.cpu_count() or 1),
+        overwrite=overwrite,
+        allow_nested=allow_nested,
+        follow_symlinks=follow_symlinks,
+        fail_fast=fail_fast,
+    )
+    progress = Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=err, transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+    task = progress.add_task("cleaning", total=None)
+
+    def on_start(total: int) -> None:
+        progress.update(task, total=total)
+        if total >= PROGRESS_THRESHOLD:
+            progress.start()
+
+    try:
+        result = run_directory(
+            input_dir, out_dir, pipeline, options,
+            progress=lambda n: progress.advance(task, n), on_start=on_start,
+        )
+    except RunError as exc:
+        _fail(str(exc))
+        return
+    finally:
+        progress.stop()
+    if not quiet:
+        _print_summary(result)
+    sys.exit(result.exit_code)
+
+
+def _print_summary(result: RunResult) -> None:
+    totals = result.summary.to_dict()
+    table = Table(title=f"cleanpipe: {totals['documents']} documents in "
+                        f"{result.elapsed_seconds:.1f}s -> {result.out_dir}")
+    table.add_column("stage/rule")
+    table.add_column("documents", justify="right")
+    table.add_column("lines", justify="right")
+    table.add_column("chars", justify="right")
+    for key, stats in totals["rules"].items():
+        table.add_row(key, str(stats["documents"]), str(stats["lines"]), str(stats["chars"]))
+    err.print(table)
+    statuses = ", ".join(f"{k} {v}" for k, v in totals["by_status"].items()) or "none"
+    err.print(f"status: {statuses}; removed {totals['removed_share']:.1%} of "
+              f"{totals['chars_in']} characters", highlight=False)
+    if result.interrupted:
+        err.print("[yellow]interrupted:[/] outputs and report cover the documents above")
+    if result.stopped_early:
+        err.print("[yellow]stopped at the first error (--fail-fast)[/]")
+
+
+@cli.command()
+def stages() -> None:
+    """List every stage with its YAML name, parameters, defaults and purpose."""
+    try:
+        available = registry.available()
+    except registry.RegistryError as exc:
+        _fail(str(exc))
+        return
+    out = Console()
+    for name, cls in available.items():
+        out.print(f"[bold]{name}[/]  {_purpose(cls)}", highlight=False)
+        for field in cls.parameters():
+            doc = field.metadata.get("doc", "")
+            out.print(f"    {field.name} = {_show_default(field.default)!s:<10} {doc}",
+                      highlight=False, markup=False)
+
+
+def _purpose(cls: Any) -> str:
+    return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+
+def _show_default(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+@cli.command("check-config")
+@click.argument("config", type=click.Path(path_type=Path, dir_okay=False))
+def check_config(config: Path) -> None:
+    """Validate CONFIG without processing anything."""
+    pipeline = _load_pipeline(config)
+    click.echo(f"{config}: ok ({len(pipeline.stages)} stages: "
+               f"{', '.join(s.name for s in pipeline.stages)})")
+
+
+def main() -> None:
+    cli(prog_name="cleanpipe")

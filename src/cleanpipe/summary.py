@@ -1,0 +1,97 @@
+"""Corpus totals built from report records; summaries of shards add up with `+`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class RuleStats:
+    documents: int = 0
+    lines: int = 0
+    chars: int = 0
+
+    def __add__(self, other: RuleStats) -> RuleStats:
+        return RuleStats(
+            self.documents + other.documents, self.lines + other.lines, self.chars + other.chars
+        )
+
+
+@dataclass
+class Summary:
+    """Documents by status, characters in and out, and what each stage and rule removed."""
+
+    documents: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    chars_in: int = 0
+    chars_out: int = 0
+    rules: dict[str, RuleStats] = field(default_factory=dict)
+    rewrites: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    encodings: Counter[str] = field(default_factory=Counter)
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Count one `report.jsonl` record."""
+        self.documents += 1
+        self.statuses[record["status"]] += 1
+        if record.get("reason") and record["status"] != "ok":
+            self.reasons[_reason_kind(record["reason"])] += 1
+        self.chars_in += record.get("chars_in", 0)
+        self.chars_out += record.get("chars_out", 0)
+        touched: set[str] = set()
+        for removal in record.get("removals", []):
+            key = f"{removal['stage']}/{removal['rule']}"
+            stats = self.rules.setdefault(key, RuleStats())
+            stats.lines += removal["line_end"] - removal["line_start"] + 1
+            stats.chars += len(removal["text"])
+            if key not in touched:
+                stats.documents += 1
+                touched.add(key)
+        self.rewrites.update(record.get("rewrites", {}))
+        if record.get("lang"):
+            self.languages[record["lang"]] += 1
+        encoding = record.get("metadata", {}).get("encoding")
+        if encoding:
+            self.encodings[encoding] += 1
+
+    def __add__(self, other: Summary) -> Summary:
+        rules = dict(self.rules)
+        for key, stats in other.rules.items():
+            rules[key] = rules.get(key, RuleStats()) + stats
+        return Summary(
+            documents=self.documents + other.documents,
+            statuses=self.statuses + other.statuses,
+            reasons=self.reasons + other.reasons,
+            chars_in=self.chars_in + other.chars_in,
+            chars_out=self.chars_out + other.chars_out,
+            rules=rules,
+            rewrites=self.rewrites + other.rewrites,
+            languages=self.languages + other.languages,
+            encodings=self.encodings + other.encodings,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "by_status": dict(sorted(self.statuses.items())),
+            "drop_and_error_reasons": dict(sorted(self.reasons.items())),
+            "chars_in": self.chars_in,
+            "chars_out": self.chars_out,
+            "removed_share": round(1 - self.chars_out / self.chars_in, 4) if self.chars_in else 0.0,
+            "rules": {
+                key: {"documents": s.documents, "lines": s.lines, "chars": s.chars}
+                for key, s in sorted(self.rules.items())
+            },
+            "rewrites": dict(sorted(self.rewrites.items())),
+            "languages": dict(sorted(self.languages.items())),
+            "encodings": dict(sorted(self.encodings.items())),
+        }
+
+
+def _reason_kind(reason: str) -> str:
+    """Group reasons such as 'stage x: ValueError: ...' by their stable head."""
+    head = reason.split(":", 2)
+    return ":".join(head[:2]) if reason.startswith("stage ") else head[0]
