@@ -1,0 +1,53 @@
+"""Loading the data-driven cases under `fixtures/`.
+
+A case is a folder holding `input.txt`, `expected.txt` and `case.json`:
+
+    {"description": "why this case exists",
+     "params": {...},                      # stage parameters (stage cases only)
+     "removals": [{"rule": "...", "text": "..."}],   # exactly what must be reported
+     "expect": "pass"}                     # or "xfail" for a known failure, with "reason"
+
+`fixtures/stages/<stage>/<case>/` runs one stage on its own and compares its raw output;
+`fixtures/pipeline/<config>/<case>/` runs a whole packaged config.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+CASE_KEYS = {"description", "params", "removals", "expect", "reason", "metadata"}
+
+
+@dataclass(frozen=True)
+class Case:
+    group: str  # stage name, or config name for pipeline cases
+    name: str
+    path: Path
+    input: str
+    expected: str
+    spec: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.group}/{self.name}"
+
+
+def load_cases(kind: str) -> list[Case]:
+    cases = []
+    for folder in sorted((FIXTURES / kind).glob("*/*/")):
+        spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+        cases.append(
+            Case(
+                group=folder.parent.name,
+                name=folder.name,
+                path=folder,
+                input=(folder / "input.txt").read_text(encoding="utf-8"),
+                expected=(folder / "expected.txt").read_text(encoding="utf-8"),
+                spec=spec,
+            )
+        )
+    return cases
