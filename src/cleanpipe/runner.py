@@ -174,6 +174,7 @@ def run_directory(
     totals.update(
         config=pipeline.to_config(),
         config_sha256=pipeline.config_hash,
+        input_dir=str(input_dir.resolve()),  # lets `cleanpipe report` show the input text
         elapsed_seconds=round(elapsed, 3),
         interrupted=interrupted,
         stopped_early=stopped_early,
