@@ -57,7 +57,9 @@ def _load_entry_points() -> None:
         try:
             cls = entry.load()
         except Exception as exc:  # a broken plugin must not take the CLI down
-            raise RegistryError(f"plugin stage {entry.name!r} ({entry.value}) failed: {exc}") from exc
+            raise RegistryError(
+                f"plugin stage {entry.name!r} ({entry.value}) failed: {exc}"
+            ) from exc
         if entry.name not in _STAGES:
             register(entry.name)(cls)
 

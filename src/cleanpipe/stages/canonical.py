@@ -16,7 +16,11 @@ from cleanpipe.stage import Stage, StageOutput, param
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # Invisible characters that only ever get in the way of matching and tokenizing.
 _INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
-_EDGE = " \t\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000\u200b\u2060\ufeff\u00ad"
+_EDGE = (
+    " \t\u00a0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u202f\u205f\u3000\u200b\u2060\ufeff\u00ad"
+)
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n|\v|\f|\u2028|\u2029|\x85")
 
 

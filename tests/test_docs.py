@@ -1,0 +1,44 @@
+"""Docs that cannot drift: the README's commands, its stage reference, the packaged config."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from cleanpipe import registry
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _fenced_commands() -> list[str]:
+    return re.findall(r"```\n(python3 -m venv [^\n]+)\n```", README)
+
+
+def test_readme_gives_the_two_setup_commands():
+    commands = _fenced_commands()
+    assert any("cleanpipe run fixtures/" in c for c in commands), commands
+    assert any("pytest" in c for c in commands), commands
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    test_command = next(c for c in _fenced_commands() if "pytest" in c)
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test_command in ci_lines
+
+
+def test_every_stage_is_in_the_readme_reference():
+    for name in registry.available():
+        assert f"| `{name}` |" in README, f"stage {name} is missing from the README's reference"
+
+
+def test_every_stage_documents_its_purpose_and_parameters():
+    for name, cls in registry.available().items():
+        assert (cls.__doc__ or "").strip(), f"{name} has no docstring"
+        for field in cls.parameters():
+            assert field.metadata.get("doc"), f"{name}.{field.name} has no doc"
+
+
+def test_packaged_default_config_matches_configs_dir():
+    packaged = ROOT / "src" / "cleanpipe" / "configs" / "default.yaml"
+    assert packaged.read_bytes() == (ROOT / "configs" / "default.yaml").read_bytes()
