@@ -122,13 +122,12 @@ def stages() -> None:
     except registry.RegistryError as exc:
         _fail(str(exc))
         return
-    out = Console()
     for name, cls in available.items():
-        out.print(f"[bold]{name}[/]  {_purpose(cls)}", highlight=False)
+        click.echo(click.style(name, bold=True) + f"  {_purpose(cls)}")
         for field in cls.parameters():
-            doc = field.metadata.get("doc", "")
-            out.print(f"    {field.name} = {_show_default(field.default)!s:<10} {doc}",
-                      highlight=False, markup=False)
+            default = _show_default(field.default)
+            click.echo(f"    {field.name} = {default}  # {field.metadata.get('doc', '')}")
+        click.echo()
 
 
 def _purpose(cls: Any) -> str:
