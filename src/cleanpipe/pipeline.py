@@ -66,6 +66,22 @@ class Pipeline:
         for number, record in enumerate(records):
             yield self.run(as_document(record, number))
 
+    def record(
+        self, result: Result, *, path: str | None = None, output: str | None = None
+    ) -> dict[str, Any]:
+        """`result` as its `report.jsonl` record.
+
+        The one place a record is built: the directory runner, the JSONL/Parquet writers and
+        Ray all call it, so a record from the API and a line of a CLI report are the same JSON.
+        `path` and `output` say where the input came from and where the clean text went.
+        """
+        record = result.to_record()
+        ordered: dict[str, Any] = {"id": record.pop("id"), "path": path, "output": output}
+        ordered.update(record)
+        ordered["input_sha256"] = input_hash(result.input_text)
+        ordered["config_sha256"] = self.config_hash
+        return ordered
+
     def run(self, doc: Document) -> Result:
         input_text = doc.text
         text = input_text
@@ -136,6 +152,11 @@ def as_document(record: Document | Mapping[str, Any] | str, number: int = 0) -> 
         meta = {k: v for k, v in record.items() if k not in ("id", "text")}
         return Document(str(record.get("id", number)), record["text"], meta)
     raise TypeError(f"cannot clean a {type(record).__name__}; pass a str, dict or Document")
+
+
+def input_hash(text: str) -> str:
+    """The short SHA-256 of a decoded input, as recorded in the report (`input_sha256`)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def default_config_path() -> Any:

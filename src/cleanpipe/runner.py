@@ -6,7 +6,6 @@ Workers read, decode and clean; only the main process writes, in input order, so
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -56,6 +55,11 @@ class RunResult:
         return EXIT_DOCUMENT_ERRORS if self.summary.statuses.get("error") else EXIT_OK
 
 
+# (root, relative paths, pipeline, workers) -> (relative, clean text, record) in input order.
+Outcomes = Callable[
+    [Path, list[PurePosixPath], Pipeline, int], Iterator[tuple[str, str, dict[str, Any]]]
+]
+
 # One pipeline per worker process, set once by the pool initializer (not per task).
 _worker_pipeline: Pipeline | None = None
 
@@ -78,26 +82,12 @@ def clean_file(
         doc = read_document(root, relative)
     except OSError as exc:
         result = Result(str(relative), "error", "", "", reason=f"cannot read: {exc.strerror or exc}")
-        return str(relative), "", _record(result, relative, pipeline, b"")
-    input_hash = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        record = pipeline.record(result, path=str(relative))
+        record["input_sha256"] = None  # nothing was read, so there is no input to hash
+        return str(relative), "", record
     result = pipeline.run(doc)
-    record = _record(result, relative, pipeline, input_hash)
-    return str(relative), result.text, record
-
-
-def _record(
-    result: Result, relative: PurePosixPath, pipeline: Pipeline, input_hash: str | bytes
-) -> dict[str, Any]:
-    record = result.to_record()
-    ordered = {
-        "id": record.pop("id"),
-        "path": str(relative),
-        "output": str(output_name(relative)) if result.ok else None,
-    }
-    ordered.update(record)
-    ordered["input_sha256"] = input_hash if isinstance(input_hash, str) else None
-    ordered["config_sha256"] = pipeline.config_hash
-    return ordered
+    output = str(output_name(relative)) if result.ok else None
+    return str(relative), result.text, pipeline.record(result, path=str(relative), output=output)
 
 
 def check_directories(input_dir: Path, out_dir: Path, options: RunOptions) -> None:
@@ -134,8 +124,12 @@ def run_directory(
     options: RunOptions = RunOptions(),  # noqa: B008 - frozen, so sharing it is safe
     progress: Callable[[int], Any] | None = None,
     on_start: Callable[[int], Any] | None = None,
+    outcomes: Outcomes | None = None,
 ) -> RunResult:
-    """Clean every file under `input_dir` into `out_dir`; see the README for the layout."""
+    """Clean every file under `input_dir` into `out_dir`; see the README for the layout.
+
+    `outcomes` replaces the local process pool (`cleanpipe.ray` passes one that cleans on Ray).
+    """
     check_directories(input_dir, out_dir, options)
     started = time.perf_counter()
     relatives = list(discover(input_dir, follow_symlinks=options.follow_symlinks))
@@ -149,7 +143,8 @@ def run_directory(
     report_path = out_dir / "report.jsonl"
     fd = os.open(report_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        for relative, text, record in _outcomes(input_dir, relatives, pipeline, options.workers):
+        clean_all = outcomes or _outcomes
+        for relative, text, record in clean_all(input_dir, relatives, pipeline, options.workers):
             if record["output"] is not None:
                 clash = written.get(record["output"])
                 if clash is not None:
