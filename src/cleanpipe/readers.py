@@ -1,39 +1,159 @@
-"""Finding input files and reading them into documents (bytes decoded robustly)."""
+"""Finding input files and reading them into documents (bytes decoded robustly).
+
+A scraped corpus holds more than text files: symlinks (dangling, looping, pointing out of the
+tree), FIFOs, unreadable files and folders, binary blobs, names that are not UTF-8. None of
+these may stop a run or vanish silently: `scan` turns each into an `Entry` with the reason it
+is skipped, and `read_file` raises `RejectedFileError` with a one-line reason, so the runner
+can report every one of them as `dropped` or `error`.
+"""
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
+import stat
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from cleanpipe.decode import decode_bytes
 from cleanpipe.document import Document
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 
+# Share of control characters (beyond ordinary whitespace) above which decoded "text" is
+# taken for binary data. Random bytes decoded as latin-1 hold about 23 %; real text, even
+# badly mis-encoded, holds next to none, so 10 % leaves room on both sides.
+BINARY_CONTROL_SHARE = 0.10
+BINARY_MIN_CONTROLS = 8  # a handful of stray control characters is dirt that ftfy removes
+_SNIFF_CHARS = 65_536
+_CONTROLS = frozenset(
+    chr(c) for c in [*range(0x00, 0x09), 0x0E, *range(0x0F, 0x20), 0x7F, *range(0x80, 0xA0)]
+) | {"\ufffd"}
+
+
+class RejectedFileError(Exception):
+    """A file that yields no document: `status` (`dropped` or `error`) and a one-line reason."""
+
+    def __init__(self, status: Literal["dropped", "error"], reason: str) -> None:
+        super().__init__(reason)
+        self.status: Literal["dropped", "error"] = status
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One name found under the input root: a file to read, or why it is not read."""
+
+    relative: PurePosixPath  # the real relative path (may hold surrogate escapes)
+    status: Literal["dropped", "error"] | None = None  # None: a file to read
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A file read and decoded: the document and the SHA-256 of its raw bytes."""
+
+    document: Document
+    sha256: str
+
+
+def display_path(relative: PurePosixPath | str) -> str:
+    """A path as valid UTF-8 text for the report: undecodable bytes of a non-UTF-8 file name
+    (held as surrogate escapes by the OS layer) are shown as `\\xe9`, never crash the JSON."""
+    return os.fsencode(str(relative)).decode("utf-8", "backslashreplace")
+
+
+def scan(
+    root: Path, *, follow_symlinks: bool = False, exclude: Path | None = None
+) -> Iterator[Entry]:
+    """Every non-hidden name under `root`, depth first in sorted name order (stable across
+    file systems and runs), files to read and skipped names alike.
+
+    Symlinks are reported as skipped unless `follow_symlinks`; even then a link is followed
+    only to a target inside the tree, and never into a directory it is already inside (a
+    loop). `exclude` (the output directory, when it sits inside the input) is never entered.
+    The walk is iterative: a very deep tree must not hit the recursion limit.
+    """
+    root_real = os.path.realpath(root)
+    excluded = os.path.realpath(exclude) if exclude is not None else None
+    listed = _list(str(root), PurePosixPath())
+    if isinstance(listed, Entry):
+        yield listed
+        return
+    # Each frame: a directory's real path, its relative path, its entries left (reversed).
+    frames: list[tuple[str, PurePosixPath, list[os.DirEntry[str]]]] = [
+        (root_real, PurePosixPath(), listed)
+    ]
+    while frames:
+        _, relative_dir, pending = frames[-1]
+        if not pending:
+            frames.pop()
+            continue
+        item = pending.pop()
+        relative = relative_dir / item.name
+        kind, reason = _classify(item, root_real, follow_symlinks)
+        if kind == "file":
+            yield Entry(relative)
+        elif kind == "skip":
+            yield Entry(relative, "dropped", reason)
+        else:
+            real = os.path.realpath(item.path)
+            if real == excluded:
+                continue
+            if any(real == frame[0] for frame in frames):
+                yield Entry(relative, "dropped", "symlink loop (directory links to its parent)")
+                continue
+            inner = _list(item.path, relative)
+            if isinstance(inner, Entry):
+                yield inner
+            else:
+                frames.append((real, relative, inner))
+
+
+def _list(directory: str, relative: PurePosixPath) -> list[os.DirEntry[str]] | Entry:
+    try:
+        with os.scandir(directory) as listing:
+            items = [e for e in listing if not e.name.startswith(".")]
+    except OSError as exc:
+        return Entry(relative, "error", f"cannot list directory: {_why(exc)}")
+    items.sort(key=lambda e: e.name, reverse=True)
+    return items
+
+
+def _classify(item: os.DirEntry[str], root_real: str, follow: bool) -> tuple[str, str | None]:
+    """'file', 'dir', or 'skip' with the reason."""
+    try:
+        if item.is_symlink():
+            try:
+                target = item.stat(follow_symlinks=True)
+            except OSError as exc:
+                loop = exc.errno == errno.ELOOP
+                return "skip", "symlink loop" if loop else "dangling symlink"
+            if not follow:
+                return "skip", "symlink not followed (pass --follow-symlinks)"
+            real = os.path.realpath(item.path)
+            if real != root_real and not real.startswith(root_real.rstrip(os.sep) + os.sep):
+                return "skip", "symlink out of the input tree (never followed)"
+            mode = target.st_mode
+        else:
+            mode = item.stat(follow_symlinks=False).st_mode
+    except OSError as exc:
+        return "skip", f"cannot stat: {_why(exc)}"
+    if stat.S_ISDIR(mode):
+        return "dir", None
+    if stat.S_ISREG(mode):
+        return "file", None
+    return "skip", "not a regular file (FIFO, socket or device)"
+
 
 def discover(root: Path, *, follow_symlinks: bool = False) -> Iterator[PurePosixPath]:
-    """Relative paths of every regular file under `root`, in a stable (sorted) order.
-
-    Hidden files and folders are skipped. Symlinks are not followed unless asked, so a run
-    never wanders out of the input tree.
-    """
-    root_real = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        base = Path(dirpath)
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = base / name
-            if path.is_symlink():
-                if not follow_symlinks:
-                    continue
-                try:
-                    path.resolve().relative_to(root_real)
-                except (ValueError, OSError, RuntimeError):
-                    continue  # a link out of the tree, dangling or looping
-            yield PurePosixPath(path.relative_to(root).as_posix())
+    """Relative paths of the regular files under `root` that `scan` would read, in order."""
+    for entry in scan(root, follow_symlinks=follow_symlinks):
+        if entry.status is None:
+            yield entry.relative
 
 
 def output_name(relative: PurePosixPath) -> PurePosixPath:
@@ -48,16 +168,62 @@ def output_name(relative: PurePosixPath) -> PurePosixPath:
     return relative.with_name(name + ".txt")
 
 
-def read_document(root: Path, relative: PurePosixPath) -> Document:
-    """Read one file and decode it; the encoding and its confidence go into the metadata."""
-    data = (root / relative).read_bytes()
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file. Non-blocking open, so a FIFO swapped in after the scan
+    cannot hang the run; anything but a regular file is `RejectedFileError`."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise RejectedFileError("error", f"cannot read: {_why(exc)}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise RejectedFileError("dropped", "not a regular file (FIFO, socket or device)")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError as exc:
+        raise RejectedFileError("error", f"cannot read: {_why(exc)}") from None
+    finally:
+        os.close(fd)
+
+
+def binary_reason(text: str) -> str | None:
+    """Why decoded text is really binary data, or None. NUL never occurs in text (UTF-16
+    without a BOM is the decoder's job to recognise); a high share of other control
+    characters means bytes that no encoding turns into text."""
+    if "\x00" in text:
+        return "binary file: NUL bytes"
+    sample = text[:_SNIFF_CHARS]
+    controls = sum(1 for char in sample if char in _CONTROLS)
+    if controls >= BINARY_MIN_CONTROLS and controls > BINARY_CONTROL_SHARE * len(sample):
+        return f"binary file: {controls / len(sample):.0%} control characters"
+    return None
+
+
+def read_file(root: Path, relative: PurePosixPath) -> Loaded:
+    """Read, hash and decode one file; `RejectedFileError` when it cannot be read or is binary."""
+    data = read_bytes(root / relative)
+    digest = hashlib.sha256(data).hexdigest()
     decoded = decode_bytes(data)
+    reason = binary_reason(decoded.text)
+    if reason is not None:
+        raise RejectedFileError("dropped", reason)
+    name = display_path(relative)
     metadata = {
-        "path": str(relative),
+        "path": name,
         "bytes": len(data),
         "encoding": decoded.encoding,
         "encoding_confidence": decoded.confidence,
     }
     if decoded.replaced:
         metadata["decode_replaced"] = True
-    return Document(str(relative), decoded.text, metadata)
+    return Loaded(Document(name, decoded.text, metadata), digest)
+
+
+def read_document(root: Path, relative: PurePosixPath) -> Document:
+    """Read one file and decode it; the encoding and its confidence go into the metadata."""
+    return read_file(root, relative).document
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__

@@ -1,14 +1,20 @@
 """Running a pipeline over a directory: discovery, a process pool, atomic outputs, the report.
 
 Workers read, decode and clean; only the main process writes, in input order, so outputs and
-`report.jsonl` are the same bytes whatever the worker count.
+`report.jsonl` are the same bytes whatever the worker count. Every output file is written to a
+temporary name and renamed, and the report is append-only, one whole line per finished
+document: a run killed at any moment leaves complete outputs and a report that is valid up to
+its last full line, which is exactly what `--resume` picks up from.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,13 +23,26 @@ from typing import Any
 
 from cleanpipe.document import Result
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.readers import discover, output_name, read_document
+from cleanpipe.readers import (
+    Entry,
+    RejectedFileError,
+    display_path,
+    output_name,
+    read_file,
+    scan,
+)
 from cleanpipe.summary import Summary
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_DOCUMENT_ERRORS = 3
 EXIT_INTERRUPTED = 130
+
+REPORT_NAME = "report.jsonl"
+SUMMARY_NAME = "summary.json"
+TEXT_DIR = "text"
+_TEMP_PREFIX = ".cleanpipe-"  # hidden, so a later scan of the output never reads it
+_TEMP_SUFFIX = ".tmp"
 
 
 class RunError(Exception):
@@ -37,6 +56,7 @@ class RunOptions:
     allow_nested: bool = False
     follow_symlinks: bool = False
     fail_fast: bool = False
+    resume: bool = False
 
 
 @dataclass
@@ -47,6 +67,7 @@ class RunResult:
     interrupted: bool = False
     stopped_early: bool = False
     worst: list[dict[str, Any]] = field(default_factory=list)
+    resumed: int = 0  # documents whose earlier record and output were kept (--resume)
 
     @property
     def exit_code(self) -> int:
@@ -55,11 +76,6 @@ class RunResult:
         return EXIT_DOCUMENT_ERRORS if self.summary.statuses.get("error") else EXIT_OK
 
 
-# (root, relative paths, pipeline, workers) -> (relative, clean text, record) in input order.
-Outcomes = Callable[
-    [Path, list[PurePosixPath], Pipeline, int], Iterator[tuple[str, str, dict[str, Any]]]
-]
-
 # One pipeline per worker process, set once by the pool initializer (not per task).
 _worker_pipeline: Pipeline | None = None
 
@@ -67,6 +83,9 @@ _worker_pipeline: Pipeline | None = None
 def _init_worker(pipeline: Pipeline) -> None:
     global _worker_pipeline
     _worker_pipeline = pipeline
+    # Ctrl-C reaches the whole process group: the main process alone decides what to do
+    # (stop the pool, flush the report); a worker dying mid-task would only add noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _clean_in_worker(task: tuple[str, str]) -> tuple[str, str, dict[str, Any]]:
@@ -77,26 +96,55 @@ def _clean_in_worker(task: tuple[str, str]) -> tuple[str, str, dict[str, Any]]:
 def clean_file(
     pipeline: Pipeline, root: Path, relative: PurePosixPath
 ) -> tuple[str, str, dict[str, Any]]:
-    """Read, decode and clean one file: (relative path, clean text or '', report record)."""
+    """Read, decode and clean one file: (relative path, clean text or '', report record).
+
+    Never raises for a bad file: unreadable and binary files come back as `error` or
+    `dropped` records with a one-line reason.
+    """
+    name = display_path(relative)
     try:
-        doc = read_document(root, relative)
-    except OSError as exc:
-        result = Result(str(relative), "error", "", "", reason=f"cannot read: {exc.strerror or exc}")
-        record = pipeline.record(result, path=str(relative))
-        record["input_sha256"] = None  # nothing was read, so there is no input to hash
-        return str(relative), "", record
-    result = pipeline.run(doc)
-    output = str(output_name(relative)) if result.ok else None
-    return str(relative), result.text, pipeline.record(result, path=str(relative), output=output)
+        loaded = read_file(root, relative)
+    except RejectedFileError as exc:
+        result = Result(name, exc.status, "", "", reason=exc.reason)
+        return str(relative), "", _record(result, relative, pipeline, None)
+    result = pipeline.run(loaded.document)
+    return str(relative), result.text, _record(result, relative, pipeline, loaded.sha256)
+
+
+def _record(
+    result: Result, relative: PurePosixPath, pipeline: Pipeline, input_hash: str | None
+) -> dict[str, Any]:
+    record = result.to_record()
+    ordered = {
+        "id": record.pop("id"),
+        "path": display_path(relative),
+        "output": display_path(output_name(relative)) if result.ok else None,
+    }
+    ordered.update(record)
+    ordered["input_sha256"] = input_hash
+    ordered["config_sha256"] = pipeline.config_hash
+    return ordered
+
+
+def _skipped(entry: Entry, pipeline: Pipeline) -> tuple[str, str, dict[str, Any]]:
+    """The record of a name the scan did not read (a symlink, a FIFO, an unlistable folder)."""
+    assert entry.status is not None
+    result = Result(display_path(entry.relative), entry.status, "", "", reason=entry.reason)
+    return str(entry.relative), "", _record(result, entry.relative, pipeline, None)
 
 
 def check_directories(input_dir: Path, out_dir: Path, options: RunOptions) -> None:
+    """Refuse a run that could read its own output, clobber a user's files, or mix runs."""
+    if options.overwrite and options.resume:
+        raise RunError("--overwrite and --resume contradict each other; pass one")
     if not input_dir.exists():
         raise RunError(f"input directory not found: {input_dir}")
     if not input_dir.is_dir():
         raise RunError(f"input is not a directory: {input_dir}")
     source, target = input_dir.resolve(), out_dir.resolve()
     nested = source == target or source in target.parents or target in source.parents
+    if source == target:
+        raise RunError(f"output directory {out_dir} is the input directory")
     if nested and not options.allow_nested:
         raise RunError(
             f"output directory {out_dir} and input directory {input_dir} overlap; "
@@ -104,81 +152,247 @@ def check_directories(input_dir: Path, out_dir: Path, options: RunOptions) -> No
         )
     if out_dir.exists() and not out_dir.is_dir():
         raise RunError(f"output path exists and is not a directory: {out_dir}")
-    if out_dir.exists() and any(out_dir.iterdir()) and not options.overwrite:
-        raise RunError(f"output directory {out_dir} is not empty; pass --overwrite to replace it")
+    if out_dir.exists() and any(out_dir.iterdir()) and not (options.overwrite or options.resume):
+        raise RunError(
+            f"output directory {out_dir} is not empty; pass --overwrite to replace it "
+            "or --resume to finish an interrupted run"
+        )
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a killed run never leaves half a file."""
+    """Write via a temporary file and rename, so a killed run never leaves half a file.
+
+    Only the main process writes, one file at a time, so one temporary name per directory
+    and process is enough (and short: a long input name must not overflow NAME_MAX).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("wb") as handle:
-        handle.write(data)
-    os.replace(temporary, path)
+    temporary = path.with_name(f"{_TEMP_PREFIX}{os.getpid()}{_TEMP_SUFFIX}")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(data)
+        temporary.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
 
 
 def run_directory(
     input_dir: Path,
     out_dir: Path,
     pipeline: Pipeline,
-    options: RunOptions = RunOptions(),  # noqa: B008 - frozen, so sharing it is safe
+    options: RunOptions = RunOptions(),  # frozen, so sharing the default is safe
     progress: Callable[[int], Any] | None = None,
     on_start: Callable[[int], Any] | None = None,
-    outcomes: Outcomes | None = None,
 ) -> RunResult:
-    """Clean every file under `input_dir` into `out_dir`; see the README for the layout.
-
-    `outcomes` replaces the local process pool (`cleanpipe.ray` passes one that cleans on Ray).
-    """
+    """Clean every file under `input_dir` into `out_dir`; see the README for the layout."""
     check_directories(input_dir, out_dir, options)
     started = time.perf_counter()
-    relatives = list(discover(input_dir, follow_symlinks=options.follow_symlinks))
+    exclude = out_dir if options.allow_nested else None
+    entries = list(scan(input_dir, follow_symlinks=options.follow_symlinks, exclude=exclude))
     if on_start is not None:
-        on_start(len(relatives))
-    text_dir = out_dir / "text"
-    text_dir.mkdir(parents=True, exist_ok=True)
+        on_start(len(entries))
+    text_dir = out_dir / TEXT_DIR
+    report_path = out_dir / REPORT_NAME
+    try:
+        text_dir.mkdir(parents=True, exist_ok=True)
+        _remove_temporaries(text_dir)
+        earlier = _read_report(report_path) if options.resume else []
+        plan, keep_lines, keep_bytes = _plan(input_dir, text_dir, entries, earlier, pipeline)
+        fd = os.open(report_path, os.O_WRONLY | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise RunError(f"cannot prepare output directory {out_dir}: {exc}") from None
     summary = Summary()
     interrupted = stopped_early = False
     written: dict[str, str] = {}
-    report_path = out_dir / "report.jsonl"
-    fd = os.open(report_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        clean_all = outcomes or _outcomes
-        for relative, text, record in clean_all(input_dir, relatives, pipeline, options.workers):
-            if record["output"] is not None:
-                clash = written.get(record["output"])
-                if clash is not None:
-                    record.update(status="error", output=None, chars_out=0,
-                                  reason=f"output name {record['output']} already written for {clash}")
+        os.ftruncate(fd, keep_bytes)
+        os.lseek(fd, 0, os.SEEK_END)
+        outcomes = _outcomes(input_dir, plan, pipeline, options.workers)
+        with contextlib.closing(outcomes):
+            for index, (relative, text, record, line) in enumerate(outcomes):
+                if line is None:
+                    line = _commit(text_dir, relative, text, record, written)
                 else:
-                    written[record["output"]] = relative
-                    write_atomic(text_dir / record["output"], text.encode("utf-8"))
-            os.write(fd, (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
-            summary.add(record)
-            if progress is not None:
-                progress(1)
-            if options.fail_fast and record["status"] == "error":
-                stopped_early = True
-                break
+                    _claim(record, relative, written)
+                if index >= keep_lines:
+                    os.write(fd, line)
+                summary.add(record)
+                if progress is not None:
+                    progress(1)
+                if options.fail_fast and record["status"] == "error":
+                    stopped_early = True
+                    break
     except KeyboardInterrupt:
         interrupted = True
     finally:
         os.close(fd)
     elapsed = time.perf_counter() - started
+    resumed = sum(1 for entry, line in plan if line is not None and entry.status is None)
     totals = summary.to_dict()
     totals.update(
         config=pipeline.to_config(),
         config_sha256=pipeline.config_hash,
-        input_dir=str(input_dir.resolve()),  # lets `cleanpipe report` show the input text
         elapsed_seconds=round(elapsed, 3),
         interrupted=interrupted,
         stopped_early=stopped_early,
+        resumed=resumed,
     )
-    write_atomic(out_dir / "summary.json", (json.dumps(totals, indent=2, ensure_ascii=False) + "\n").encode())
-    return RunResult(out_dir, summary, elapsed, interrupted, stopped_early)
+    blob = json.dumps(totals, indent=2, ensure_ascii=False) + "\n"
+    write_atomic(out_dir / SUMMARY_NAME, blob.encode("utf-8", "backslashreplace"))
+    return RunResult(out_dir, summary, elapsed, interrupted, stopped_early, resumed=resumed)
+
+
+def _commit(
+    text_dir: Path, relative: str, text: str, record: dict[str, Any], written: dict[str, str]
+) -> bytes:
+    """Write one document's output (if any) and return its report line.
+
+    A document that cannot be written (a name too long, a full disk) or serialized (text a
+    file could never have produced) becomes an `error` record; the run goes on.
+    """
+    try:
+        line = _line(record)
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        _fail(record, f"cannot encode as UTF-8: {exc.reason}")
+        return _line(record)
+    if record["output"] is None:
+        return line
+    clash = written.get(record["output"])
+    if clash is not None:
+        _fail(record, f"output name {record['output']} already written for {clash}")
+        return _line(record)
+    try:
+        write_atomic(text_dir / output_name(PurePosixPath(relative)), data)
+    except OSError as exc:
+        _fail(record, f"cannot write output: {exc.strerror or exc}")
+        return _line(record)
+    written[record["output"]] = record["path"]
+    return line
+
+
+def _claim(record: dict[str, Any], relative: str, written: dict[str, str]) -> None:
+    """Note the output name of a record kept from an earlier run (for clash detection)."""
+    if record.get("output") is not None:
+        written.setdefault(record["output"], record["path"])
+
+
+def _fail(record: dict[str, Any], reason: str) -> None:
+    record.update(status="error", reason=reason, output=None, chars_out=0)
+
+
+def _line(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# Resuming ------------------------------------------------------------------------------------
+
+PlanItem = tuple[Entry, bytes | None]  # an entry, and its finished report line if known
+
+
+def _read_report(path: Path) -> list[bytes]:
+    """The complete lines of an earlier report, each with its newline.
+
+    A run killed mid-write leaves at most one torn line at the end: it has no newline, or
+    does not parse, and is dropped together with anything after it.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    lines: list[bytes] = []
+    for raw in data.split(b"\n")[:-1]:  # the piece after the last newline is torn or empty
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            break
+        if not isinstance(record, dict) or not isinstance(record.get("path"), str):
+            break
+        lines.append(raw + b"\n")
+    return lines
+
+
+def _plan(
+    root: Path, text_dir: Path, entries: list[Entry], earlier: list[bytes], pipeline: Pipeline
+) -> tuple[list[PlanItem], int, int]:
+    """Which entries an earlier run already finished, and how much of its report stands.
+
+    An earlier record is kept when it was made with the same config from the same input
+    bytes (SHA-256 recorded in the report) and its output file exists (outputs are renamed
+    into place, so existing means complete). Records are deterministic, so a kept line is
+    byte for byte the line a fresh run would write. Returns the plan, and the number of
+    leading report lines (and their bytes) that stay in place.
+    """
+    by_path: dict[str, bytes] = {}
+    for line in earlier:
+        record = json.loads(line)
+        if record.get("config_sha256") == pipeline.config_hash and record.get("input_sha256"):
+            by_path[record["path"]] = line
+    plan: list[PlanItem] = []
+    for entry in entries:
+        if entry.status is not None:  # a skipped name: its record costs nothing to remake
+            plan.append((entry, _line(_skipped(entry, pipeline)[2])))
+            continue
+        line = by_path.get(display_path(entry.relative))
+        if line is not None and not _still_valid(root, text_dir, entry, json.loads(line)):
+            line = None
+        plan.append((entry, line))
+    keep_lines = keep_bytes = 0
+    for (_, line), old in zip(plan, earlier, strict=False):
+        if line != old:
+            break
+        keep_lines += 1
+        keep_bytes += len(old)
+    return plan, keep_lines, keep_bytes
+
+
+def _still_valid(root: Path, text_dir: Path, entry: Entry, record: dict[str, Any]) -> bool:
+    if record.get("status") == "ok" and not (text_dir / output_name(entry.relative)).is_file():
+        return False
+    return bool(record.get("input_sha256") == _sha256(root / entry.relative))
+
+
+def _sha256(path: Path) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _remove_temporaries(text_dir: Path) -> None:
+    """Delete temporary files a killed run left behind (never a finished output)."""
+    for dirpath, _, filenames in os.walk(text_dir):
+        for name in filenames:
+            if name.startswith(_TEMP_PREFIX) and name.endswith(_TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    Path(dirpath, name).unlink()
+
+
+# Producing outcomes, in input order -----------------------------------------------------------
 
 
 def _outcomes(
+    root: Path, plan: list[PlanItem], pipeline: Pipeline, workers: int
+) -> Iterator[tuple[str, str, dict[str, Any], bytes | None]]:
+    """(relative path, text, record, earlier report line or None) for each entry, in order."""
+    todo = [entry.relative for entry, line in plan if line is None]
+    cleaned = _clean_all(root, todo, pipeline, workers)
+    try:
+        for entry, line in plan:
+            if line is not None:
+                yield str(entry.relative), "", json.loads(line), line
+            else:
+                yield (*next(cleaned), None)
+    finally:
+        cleaned.close()
+
+
+def _clean_all(
     root: Path, relatives: list[PurePosixPath], pipeline: Pipeline, workers: int
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if workers <= 1 or len(relatives) < 2 * workers:
