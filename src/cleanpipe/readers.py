@@ -3,7 +3,7 @@
 A scraped corpus holds more than text files: symlinks (dangling, looping, pointing out of the
 tree), FIFOs, unreadable files and folders, binary blobs, names that are not UTF-8. None of
 these may stop a run or vanish silently: `scan` turns each into an `Entry` with the reason it
-is skipped, and `read_file` raises `RejectedFileError` with a one-line reason, so the runner
+is skipped, and `read_document` raises `RejectedFileError` with a one-line reason, so the runner
 can report every one of them as `dropped` or `error`.
 """
 
@@ -13,10 +13,10 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 from cleanpipe.decode import decode_bytes
 from cleanpipe.document import Document
@@ -37,10 +37,16 @@ _CONTROLS = frozenset(
 class RejectedFileError(Exception):
     """A file that yields no document: `status` (`dropped` or `error`) and a one-line reason."""
 
-    def __init__(self, status: Literal["dropped", "error"], reason: str) -> None:
+    def __init__(
+        self,
+        status: Literal["dropped", "error"],
+        reason: str,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(reason)
         self.status: Literal["dropped", "error"] = status
         self.reason = reason
+        self.metadata: Mapping[str, Any] = metadata or {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,14 +56,6 @@ class Entry:
     relative: PurePosixPath  # the real relative path (may hold surrogate escapes)
     status: Literal["dropped", "error"] | None = None  # None: a file to read
     reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Loaded:
-    """A file read and decoded: the document and the SHA-256 of its raw bytes."""
-
-    document: Document
-    sha256: str
 
 
 def display_path(relative: PurePosixPath | str) -> str:
@@ -200,29 +198,27 @@ def binary_reason(text: str) -> str | None:
     return None
 
 
-def read_file(root: Path, relative: PurePosixPath) -> Loaded:
-    """Read, hash and decode one file; `RejectedFileError` when it cannot be read or is binary."""
-    data = read_bytes(root / relative)
-    digest = hashlib.sha256(data).hexdigest()
-    decoded = decode_bytes(data)
-    reason = binary_reason(decoded.text)
-    if reason is not None:
-        raise RejectedFileError("dropped", reason)
-    name = display_path(relative)
-    metadata = {
-        "path": name,
-        "bytes": len(data),
-        "encoding": decoded.encoding,
-        "encoding_confidence": decoded.confidence,
-    }
-    if decoded.replaced:
-        metadata["decode_replaced"] = True
-    return Loaded(Document(name, decoded.text, metadata), digest)
+def bytes_hash(data: bytes) -> str:
+    """The short SHA-256 of a file's raw bytes (`metadata.bytes_sha256`, checked by --resume)."""
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def read_document(root: Path, relative: PurePosixPath) -> Document:
-    """Read one file and decode it; the encoding and its confidence go into the metadata."""
-    return read_file(root, relative).document
+    """Read one file and decode it; the encoding and its confidence go into the metadata.
+
+    Raises `RejectedFileError` when the file cannot be read or holds binary data.
+    """
+    data = read_bytes(root / relative)
+    name = display_path(relative)
+    metadata: dict[str, Any] = {"path": name, "bytes": len(data), "bytes_sha256": bytes_hash(data)}
+    decoded = decode_bytes(data)
+    reason = binary_reason(decoded.text)
+    if reason is not None:
+        raise RejectedFileError("dropped", reason, metadata)
+    metadata.update(encoding=decoded.encoding, encoding_confidence=decoded.confidence)
+    if decoded.replaced:
+        metadata["decode_replaced"] = True
+    return Document(name, decoded.text, metadata)
 
 
 def _why(exc: OSError) -> str:

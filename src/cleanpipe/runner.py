@@ -10,7 +10,6 @@ its last full line, which is exactly what `--resume` picks up from.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import multiprocessing
 import os
@@ -26,9 +25,11 @@ from cleanpipe.pipeline import Pipeline
 from cleanpipe.readers import (
     Entry,
     RejectedFileError,
+    bytes_hash,
     display_path,
     output_name,
-    read_file,
+    read_bytes,
+    read_document,
     scan,
 )
 from cleanpipe.summary import Summary
@@ -76,6 +77,11 @@ class RunResult:
         return EXIT_DOCUMENT_ERRORS if self.summary.statuses.get("error") else EXIT_OK
 
 
+# (root, relative paths, pipeline, workers) -> (relative, clean text, record) in input order.
+Outcomes = Callable[
+    [Path, list[PurePosixPath], Pipeline, int], Iterator[tuple[str, str, dict[str, Any]]]
+]
+
 # One pipeline per worker process, set once by the pool initializer (not per task).
 _worker_pipeline: Pipeline | None = None
 
@@ -103,34 +109,29 @@ def clean_file(
     """
     name = display_path(relative)
     try:
-        loaded = read_file(root, relative)
+        document = read_document(root, relative)
     except RejectedFileError as exc:
-        result = Result(name, exc.status, "", "", reason=exc.reason)
-        return str(relative), "", _record(result, relative, pipeline, None)
-    result = pipeline.run(loaded.document)
-    return str(relative), result.text, _record(result, relative, pipeline, loaded.sha256)
+        result = Result(name, exc.status, "", "", metadata=exc.metadata, reason=exc.reason)
+        return str(relative), "", _record(result, relative, pipeline, read=False)
+    result = pipeline.run(document)
+    return str(relative), result.text, _record(result, relative, pipeline, read=True)
 
 
 def _record(
-    result: Result, relative: PurePosixPath, pipeline: Pipeline, input_hash: str | None
+    result: Result, relative: PurePosixPath, pipeline: Pipeline, *, read: bool
 ) -> dict[str, Any]:
-    record = result.to_record()
-    ordered = {
-        "id": record.pop("id"),
-        "path": display_path(relative),
-        "output": display_path(output_name(relative)) if result.ok else None,
-    }
-    ordered.update(record)
-    ordered["input_sha256"] = input_hash
-    ordered["config_sha256"] = pipeline.config_hash
-    return ordered
+    output = display_path(output_name(relative)) if result.ok else None
+    record = pipeline.record(result, path=display_path(relative), output=output)
+    if not read:
+        record["input_sha256"] = None  # no text was decoded, so there is no input to hash
+    return record
 
 
 def _skipped(entry: Entry, pipeline: Pipeline) -> tuple[str, str, dict[str, Any]]:
     """The record of a name the scan did not read (a symlink, a FIFO, an unlistable folder)."""
     assert entry.status is not None
     result = Result(display_path(entry.relative), entry.status, "", "", reason=entry.reason)
-    return str(entry.relative), "", _record(result, entry.relative, pipeline, None)
+    return str(entry.relative), "", _record(result, entry.relative, pipeline, read=False)
 
 
 def check_directories(input_dir: Path, out_dir: Path, options: RunOptions) -> None:
@@ -184,8 +185,12 @@ def run_directory(
     options: RunOptions = RunOptions(),  # frozen, so sharing the default is safe
     progress: Callable[[int], Any] | None = None,
     on_start: Callable[[int], Any] | None = None,
+    outcomes: Outcomes | None = None,
 ) -> RunResult:
-    """Clean every file under `input_dir` into `out_dir`; see the README for the layout."""
+    """Clean every file under `input_dir` into `out_dir`; see the README for the layout.
+
+    `outcomes` replaces the local process pool (`cleanpipe.ray` passes one that cleans on Ray).
+    """
     check_directories(input_dir, out_dir, options)
     started = time.perf_counter()
     exclude = out_dir if options.allow_nested else None
@@ -208,9 +213,9 @@ def run_directory(
     try:
         os.ftruncate(fd, keep_bytes)
         os.lseek(fd, 0, os.SEEK_END)
-        outcomes = _outcomes(input_dir, plan, pipeline, options.workers)
-        with contextlib.closing(outcomes):
-            for index, (relative, text, record, line) in enumerate(outcomes):
+        ordered = _in_order(input_dir, plan, pipeline, options.workers, outcomes or _clean_all)
+        with contextlib.closing(ordered):
+            for index, (relative, text, record, line) in enumerate(ordered):
                 if line is None:
                     line = _commit(text_dir, relative, text, record, written)
                 else:
@@ -233,6 +238,7 @@ def run_directory(
     totals.update(
         config=pipeline.to_config(),
         config_sha256=pipeline.config_hash,
+        input_dir=str(input_dir.resolve()),  # lets `cleanpipe report` show the input text
         elapsed_seconds=round(elapsed, 3),
         interrupted=interrupted,
         stopped_early=stopped_early,
@@ -319,15 +325,15 @@ def _plan(
     """Which entries an earlier run already finished, and how much of its report stands.
 
     An earlier record is kept when it was made with the same config from the same input
-    bytes (SHA-256 recorded in the report) and its output file exists (outputs are renamed
-    into place, so existing means complete). Records are deterministic, so a kept line is
-    byte for byte the line a fresh run would write. Returns the plan, and the number of
-    leading report lines (and their bytes) that stay in place.
+    bytes (`config_sha256` and `metadata.bytes_sha256` in the report) and its output file
+    exists (outputs are renamed into place, so existing means complete). Records are
+    deterministic, so a kept line is byte for byte the line a fresh run would write.
+    Returns the plan, and the number of leading report lines (and their bytes) that stay.
     """
     by_path: dict[str, bytes] = {}
     for line in earlier:
         record = json.loads(line)
-        if record.get("config_sha256") == pipeline.config_hash and record.get("input_sha256"):
+        if record.get("config_sha256") == pipeline.config_hash:
             by_path[record["path"]] = line
     plan: list[PlanItem] = []
     for entry in entries:
@@ -350,18 +356,13 @@ def _plan(
 def _still_valid(root: Path, text_dir: Path, entry: Entry, record: dict[str, Any]) -> bool:
     if record.get("status") == "ok" and not (text_dir / output_name(entry.relative)).is_file():
         return False
-    return bool(record.get("input_sha256") == _sha256(root / entry.relative))
-
-
-def _sha256(path: Path) -> str | None:
-    digest = hashlib.sha256()
+    recorded = (record.get("metadata") or {}).get("bytes_sha256")
+    if not recorded:
+        return False  # the file was never read (an error): try it again
     try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return None
-    return digest.hexdigest()
+        return bool(recorded == bytes_hash(read_bytes(root / entry.relative)))
+    except RejectedFileError:
+        return False
 
 
 def _remove_temporaries(text_dir: Path) -> None:
@@ -376,12 +377,12 @@ def _remove_temporaries(text_dir: Path) -> None:
 # Producing outcomes, in input order -----------------------------------------------------------
 
 
-def _outcomes(
-    root: Path, plan: list[PlanItem], pipeline: Pipeline, workers: int
+def _in_order(
+    root: Path, plan: list[PlanItem], pipeline: Pipeline, workers: int, clean_all: Outcomes
 ) -> Iterator[tuple[str, str, dict[str, Any], bytes | None]]:
-    """(relative path, text, record, earlier report line or None) for each entry, in order."""
+    """(relative path, text, record, finished report line or None) per entry, in order."""
     todo = [entry.relative for entry, line in plan if line is None]
-    cleaned = _clean_all(root, todo, pipeline, workers)
+    cleaned = clean_all(root, todo, pipeline, workers)
     try:
         for entry, line in plan:
             if line is not None:
@@ -389,7 +390,9 @@ def _outcomes(
             else:
                 yield (*next(cleaned), None)
     finally:
-        cleaned.close()
+        close = getattr(cleaned, "close", None)
+        if close is not None:
+            close()
 
 
 def _clean_all(
