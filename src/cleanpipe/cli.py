@@ -9,13 +9,21 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
 from cleanpipe import __version__, registry
 from cleanpipe.config import ConfigError
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.runner import EXIT_USAGE, RunError, RunOptions, RunResult, run_directory
+from cleanpipe.runner import (
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    RunError,
+    RunOptions,
+    RunResult,
+    run_directory,
+)
 
 PROGRESS_THRESHOLD = 50  # fewer files than this finish before a bar is worth drawing
 
@@ -23,7 +31,9 @@ err = Console(stderr=True)
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    # The message is the user's own text (paths, YAML): never read it as rich markup.
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True,
+              soft_wrap=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -50,6 +60,9 @@ def cli() -> None:
 @click.option("--workers", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Worker processes (0: one per CPU core).")
 @click.option("--overwrite", is_flag=True, help="Replace a non-empty output directory.")
+@click.option("--resume", is_flag=True,
+              help="Finish an interrupted run in --out: keep documents already done with the "
+                   "same input and config, clean the rest.")
 @click.option("--allow-nested", is_flag=True,
               help="Allow the output directory inside the input directory or vice versa.")
 @click.option("--follow-symlinks", is_flag=True,
@@ -57,12 +70,14 @@ def cli() -> None:
 @click.option("--fail-fast", is_flag=True, help="Stop at the first document that errors.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 def run(input_dir: Path, out_dir: Path, config: Path | None, workers: int, overwrite: bool,
-        allow_nested: bool, follow_symlinks: bool, fail_fast: bool, quiet: bool) -> None:
+        resume: bool, allow_nested: bool, follow_symlinks: bool, fail_fast: bool,
+        quiet: bool) -> None:
     """Clean every file under INPUT_DIR into --out."""
     pipeline = _load_pipeline(config)
     options = RunOptions(
         workers=workers or (os.cpu_count() or 1),
         overwrite=overwrite,
+        resume=resume,
         allow_nested=allow_nested,
         follow_symlinks=follow_symlinks,
         fail_fast=fail_fast,
@@ -87,6 +102,9 @@ def run(input_dir: Path, out_dir: Path, config: Path | None, workers: int, overw
     except RunError as exc:
         _fail(str(exc))
         return
+    except KeyboardInterrupt:  # before the first document: nothing written to report yet
+        err.print("interrupted before any document was cleaned", highlight=False)
+        sys.exit(EXIT_INTERRUPTED)
     finally:
         progress.stop()
     if not quiet:

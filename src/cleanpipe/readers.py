@@ -34,8 +34,11 @@ _CONTROLS = frozenset(
 ) | {"\ufffd"}
 
 
-class RejectedFileError(Exception):
-    """A file that yields no document: `status` (`dropped` or `error`) and a one-line reason."""
+class RejectedFileError(OSError):
+    """A file that yields no document: `status` (`dropped` or `error`) and a one-line reason.
+
+    An `OSError`, so callers that only guard against unreadable files still catch it.
+    """
 
     def __init__(
         self,
