@@ -1,0 +1,193 @@
+"""Reading a run's output directory back: the records, a light index of them, the input texts.
+
+The report must stay fast for 100,000 documents, so `report.jsonl` is read twice as a stream:
+once into a `DocRow` per document (a few numbers and names, no text) for the overview and the
+navigation, and once more to render each document's page. Only one document's text is ever
+held in memory.
+
+The input text itself is not in the output directory. It is read again from the input
+directory recorded in `summary.json` (or given explicitly), decoded exactly as the run decoded
+it, and checked against the record's `input_sha256`, so a highlight never lands on text that
+changed since the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from cleanpipe.htmlreport.segments import stage_order
+from cleanpipe.readers import read_document
+from cleanpipe.summary import Summary
+
+
+class ReportError(Exception):
+    """The output directory is not a cleanpipe run (one line for the user)."""
+
+
+@dataclass(slots=True)
+class DocRow:
+    """What the overview and the navigation need to know about one document."""
+
+    index: int
+    path: str
+    status: str
+    reason: str | None
+    chars_in: int
+    chars_out: int
+    removed: int  # characters inside removals (canonical whitespace changes not counted)
+    removals: int
+    rules: tuple[int, ...]  # indices into `Corpus.rules`, sorted
+    lang: str | None
+    encoding: str | None
+
+    @property
+    def share(self) -> float:
+        """Share of the input the removals took (0 for an empty input)."""
+        return self.removed / self.chars_in if self.chars_in else 0.0
+
+
+@dataclass
+class Corpus:
+    """The index of a run: one row per record, and per rule the documents it touched."""
+
+    out_dir: Path
+    summary_file: dict[str, Any]
+    rows: list[DocRow] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # "stage/rule", stages in pipeline order
+    rule_docs: list[list[int]] = field(default_factory=list)  # per rule, sorted doc indices
+    totals: Summary = field(default_factory=Summary)
+    stage_index: dict[str, int] = field(default_factory=dict)  # removing stage -> colour
+    rule_ids: dict[str, int] = field(default_factory=dict)  # "stage/rule" -> index in rules
+
+    def neighbour(self, rule: int, index: int, *, forward: bool) -> int | None:
+        """The next (or previous) document after `index` with a removal by `rule`."""
+        docs = self.rule_docs[rule]
+        if forward:
+            position = bisect_right(docs, index)
+            return docs[position] if position < len(docs) else None
+        position = bisect_left(docs, index) - 1
+        return docs[position] if position >= 0 else None
+
+    @property
+    def config_stages(self) -> list[Any]:
+        config = self.summary_file.get("config") or {}
+        stages = config.get("stages") if isinstance(config, dict) else None
+        return stages if isinstance(stages, list) else []
+
+
+def iter_records(out_dir: Path) -> Iterator[dict[str, Any]]:
+    path = out_dir / "report.jsonl"
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ReportError(f"{path}:{number}: not a JSON record ({exc.msg})") from None
+            if not isinstance(record, dict):
+                raise ReportError(f"{path}:{number}: not a JSON object")
+            yield record
+
+
+def load_corpus(out_dir: Path) -> Corpus:
+    """Read `summary.json` and index `report.jsonl` (no texts kept)."""
+    if not (out_dir / "report.jsonl").is_file():
+        raise ReportError(f"{out_dir} is not a cleanpipe run: no report.jsonl")
+    summary_path = out_dir / "summary.json"
+    summary_file: dict[str, Any] = {}
+    if summary_path.is_file():
+        try:
+            loaded = json.loads(summary_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ReportError(f"{summary_path}: not JSON ({exc.msg})") from None
+        summary_file = loaded if isinstance(loaded, dict) else {}
+    corpus = Corpus(out_dir, summary_file)
+    rule_ids: dict[str, int] = {}
+    for index, record in enumerate(iter_records(out_dir)):
+        corpus.totals.add(record)
+        corpus.rows.append(_row(index, record, rule_ids))
+    seen = [key.split("/", 1)[0] for key in rule_ids]
+    stages = stage_order(corpus.config_stages, seen)
+    corpus.stage_index = {name: number for number, name in enumerate(stages)}
+    _order_rules(corpus, rule_ids, stages)
+    return corpus
+
+
+def _row(index: int, record: dict[str, Any], rule_ids: dict[str, int]) -> DocRow:
+    removals = record.get("removals") or []
+    rules = {rule_ids.setdefault(f"{r['stage']}/{r['rule']}", len(rule_ids)) for r in removals}
+    metadata = record.get("metadata") or {}
+    return DocRow(
+        index=index,
+        path=str(record.get("path") or record.get("id") or index),
+        status=str(record.get("status", "?")),
+        reason=record.get("reason"),
+        chars_in=int(record.get("chars_in") or 0),
+        chars_out=int(record.get("chars_out") or 0),
+        removed=sum(len(r["text"]) for r in removals),
+        removals=len(removals),
+        rules=tuple(sorted(rules)),
+        lang=record.get("lang"),
+        encoding=metadata.get("encoding") if isinstance(metadata, dict) else None,
+    )
+
+
+def _order_rules(corpus: Corpus, rule_ids: dict[str, int], stages: list[str]) -> None:
+    """Renumber rules so they sort by stage in pipeline order, then by rule name."""
+
+    def key(name: str) -> tuple[int, str]:
+        stage = name.split("/", 1)[0]
+        return (stages.index(stage) if stage in stages else len(stages), name)
+
+    ordered = sorted(rule_ids, key=key)
+    renumber = {rule_ids[name]: new for new, name in enumerate(ordered)}
+    corpus.rules = ordered
+    corpus.rule_ids = {name: number for number, name in enumerate(ordered)}
+    corpus.rule_docs = [[] for _ in ordered]
+    for row in corpus.rows:
+        row.rules = tuple(sorted(renumber[r] for r in row.rules))
+        for rule in row.rules:
+            corpus.rule_docs[rule].append(row.index)
+
+
+def input_hash(text: str) -> str:
+    """The run's `input_sha256` of a decoded input (same recipe as `runner.clean_file`)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def read_input(input_dir: Path | None, record: dict[str, Any]) -> tuple[str | None, str]:
+    """The decoded input text of a record, or None and why it cannot be shown."""
+    if input_dir is None:
+        return None, "the input directory is unknown (pass --input)"
+    relative = PurePosixPath(str(record.get("path") or ""))
+    # A record names a file inside the input tree; anything else is not followed.
+    if not relative.parts or relative.is_absolute() or ".." in relative.parts:
+        return None, "the record's path is not inside the input directory"
+    try:
+        text = read_document(input_dir, relative).text
+    except OSError as exc:
+        return None, f"cannot read {input_dir / relative}: {exc.strerror or exc}"
+    expected = record.get("input_sha256")
+    if expected and input_hash(text) != expected:
+        return None, f"{input_dir / relative} changed since the run (its hash differs)"
+    return text, ""
+
+
+def read_output(out_dir: Path, record: dict[str, Any]) -> str | None:
+    name = record.get("output")
+    if not name:
+        return None
+    relative = PurePosixPath(str(name))
+    if relative.is_absolute() or ".." in relative.parts:
+        return None
+    try:
+        return (out_dir / "text" / relative).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None

@@ -1,0 +1,167 @@
+"""Writing the whole report folder: overview, lists, one page per document, assets.
+
+The folder is built next to the old one and swapped in at the end, so a report is never half
+old and half new, and pages of documents that left the corpus do not linger.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from cleanpipe.htmlreport import links
+from cleanpipe.htmlreport.corpus import (
+    Corpus,
+    ReportError,
+    iter_records,
+    load_corpus,
+    read_input,
+    read_output,
+)
+from cleanpipe.htmlreport.docpage import render_document
+from cleanpipe.htmlreport.html import page
+from cleanpipe.htmlreport.lists import list_pages
+from cleanpipe.htmlreport.overview import render_overview
+from cleanpipe.htmlreport.segments import PALETTE
+
+
+@dataclass(frozen=True)
+class ReportStats:
+    """What `write_report` produced."""
+
+    path: Path  # the report folder; open path / "index.html"
+    documents: int
+    files: int
+    bytes: int
+    inputs_missing: int  # documents shown without their input text (see their page)
+    seconds: float
+
+
+def write_report(
+    out_dir: str | Path, input_dir: str | Path | None = None, dest: str | Path | None = None
+) -> ReportStats:
+    """Write the HTML audit report of the run in `out_dir` into `dest` (`out_dir/report`).
+
+    `input_dir` is where the run read its inputs; by default the one `summary.json` records.
+    """
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    corpus = load_corpus(out_dir)
+    source = Path(input_dir) if input_dir else _recorded_input(corpus)
+    target = Path(dest) if dest else out_dir / "report"
+    building = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    try:
+        files, size = _write_assets(building, corpus)
+        counts = _write_pages(building, _pages(corpus))
+        missing, doc_files, doc_size = _write_documents(building, corpus, source)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _swap(building, target)
+    return ReportStats(
+        path=target,
+        documents=len(corpus.rows),
+        files=files + counts[0] + doc_files,
+        bytes=size + counts[1] + doc_size,
+        inputs_missing=missing,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _recorded_input(corpus: Corpus) -> Path | None:
+    recorded = corpus.summary_file.get("input_dir")
+    return Path(recorded) if isinstance(recorded, str) and recorded else None
+
+
+def _pages(corpus: Corpus) -> Iterable[tuple[str, str]]:
+    yield "index.html", page("cleanpipe report", "", render_overview(corpus), "overview")
+    everyone = [row.index for row in corpus.rows]
+    yield from list_pages(corpus, "all", "All documents", everyone)
+    statuses = sorted({row.status for row in corpus.rows})
+    for number, status in enumerate(statuses):
+        chosen = [row.index for row in corpus.rows if row.status == status]
+        name = links.status_list(status, number)
+        yield from list_pages(corpus, name, f"Documents with status {status}", chosen)
+    for rule, key in enumerate(corpus.rules):
+        title = f"Documents with removals by {key}"
+        yield from list_pages(corpus, links.rule_list(rule), title, corpus.rule_docs[rule], rule)
+
+
+def _write_pages(root: Path, pages: Iterable[tuple[str, str]]) -> tuple[int, int]:
+    files = size = 0
+    for relative, html in pages:
+        size += _write(root / relative, html)
+        files += 1
+    return files, size
+
+
+def _write_documents(root: Path, corpus: Corpus, input_dir: Path | None) -> tuple[int, int, int]:
+    purposes = _stage_purposes()
+    missing = files = size = 0
+    for index, record in enumerate(iter_records(corpus.out_dir)):
+        if index >= len(corpus.rows):
+            break  # the report grew while we read it; the index covers what came first
+        record["_index"] = index
+        input_text, why = read_input(input_dir, record)
+        missing += input_text is None
+        output_text = read_output(corpus.out_dir, record)
+        html = render_document(corpus, record, input_text, why, output_text, purposes)
+        size += _write(root / links.doc_path(index), html)
+        files += 1
+    return missing, files, size
+
+
+def _write_assets(root: Path, corpus: Corpus) -> tuple[int, int]:
+    assets = resources.files("cleanpipe.htmlreport") / "assets"
+    css = (assets / "report.css").read_text(encoding="utf-8")
+    # Stage colours depend on the run's config, so they are appended here rather than fixed.
+    css += "\n/* stage colours, in pipeline order */\n" + "".join(
+        f".s{number}{{--c:{PALETTE[number % len(PALETTE)]}}}\n"
+        for number in range(max(len(corpus.stage_index), 1))
+    )
+    script = (assets / "report.js").read_text(encoding="utf-8")
+    return 2, _write(root / "assets/report.css", css) + _write(root / "assets/report.js", script)
+
+
+def _write(path: Path, content: str) -> int:
+    data = content.encode("utf-8", "replace")
+    try:
+        handle = path.open("wb")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("wb")
+    with handle:
+        handle.write(data)
+    return len(data)
+
+
+def _swap(building: Path, target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise ReportError(f"{target} exists and is not a folder")
+    old = target.with_name(f".{target.name}.{os.getpid()}.old")
+    if target.exists():
+        target.replace(old)
+    building.replace(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _stage_purposes() -> dict[str, str]:
+    """Each registered stage's one-line purpose: the "reason" a highlight's tooltip gives."""
+    from cleanpipe import registry
+
+    try:
+        available = registry.available()
+    except registry.RegistryError:
+        return {}
+    return {
+        name: (cls.__doc__ or "").strip().splitlines()[0]
+        for name, cls in available.items()
+        if (cls.__doc__ or "").strip()
+    }
