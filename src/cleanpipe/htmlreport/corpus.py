@@ -13,7 +13,6 @@ changed since the run.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from cleanpipe.htmlreport.segments import stage_order
+from cleanpipe.pipeline import input_hash
 from cleanpipe.readers import read_document
 from cleanpipe.summary import Summary
 
@@ -155,11 +155,6 @@ def _order_rules(corpus: Corpus, rule_ids: dict[str, int], stages: list[str]) ->
         row.rules = tuple(sorted(renumber[r] for r in row.rules))
         for rule in row.rules:
             corpus.rule_docs[rule].append(row.index)
-
-
-def input_hash(text: str) -> str:
-    """The run's `input_sha256` of a decoded input (same recipe as `runner.clean_file`)."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def read_input(input_dir: Path | None, record: dict[str, Any]) -> tuple[str | None, str]:
