@@ -69,9 +69,11 @@ def cli() -> None:
               help="Follow symlinks (still never out of the input tree).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first document that errors.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+@click.option("--html-report", is_flag=True,
+              help="Also write the HTML audit report into OUT/report/ (see `cleanpipe report`).")
 def run(input_dir: Path, out_dir: Path, config: Path | None, workers: int, overwrite: bool,
         resume: bool, allow_nested: bool, follow_symlinks: bool, fail_fast: bool,
-        quiet: bool) -> None:
+        quiet: bool, html_report: bool) -> None:
     """Clean every file under INPUT_DIR into --out."""
     pipeline = _load_pipeline(config)
     options = RunOptions(
@@ -109,6 +111,8 @@ def run(input_dir: Path, out_dir: Path, config: Path | None, workers: int, overw
         progress.stop()
     if not quiet:
         _print_summary(result)
+    if html_report:
+        _write_html_report(out_dir, input_dir, quiet)
     sys.exit(result.exit_code)
 
 
@@ -165,6 +169,58 @@ def check_config(config: Path) -> None:
     pipeline = _load_pipeline(config)
     click.echo(f"{config}: ok ({len(pipeline.stages)} stages: "
                f"{', '.join(s.name for s in pipeline.stages)})")
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--input", "-i", "input_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=None,
+              help="Where the run's inputs are now (default: the directory summary.json "
+                   "records).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+def report(out_dir: Path, input_dir: Path | None, quiet: bool) -> None:
+    """Write the HTML audit report of the run in OUT_DIR into OUT_DIR/report/."""
+    _write_html_report(out_dir, input_dir, quiet)
+
+
+def _write_html_report(out_dir: Path, input_dir: Path | None, quiet: bool) -> None:
+    from cleanpipe.htmlreport import ReportError, write_report
+
+    try:
+        stats = write_report(out_dir, input_dir)
+    except (ReportError, OSError) as exc:
+        _fail(str(exc))
+        return
+    if not quiet:
+        err.print(f"report: {stats.path / 'index.html'} ({stats.documents:,} documents, "
+                  f"{stats.files:,} files, {stats.bytes / 1e6:.1f} MB, {stats.seconds:.1f}s)",
+                  highlight=False, markup=False, soft_wrap=True)
+        if stats.inputs_missing:
+            err.print(f"note: {stats.inputs_missing:,} documents shown without their input "
+                      "text (inputs moved or changed; pass --input DIR)",
+                      highlight=False, markup=False, soft_wrap=True)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--config", "-c", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Pipeline YAML (default: the packaged default config).")
+@click.option("--context", "-C", type=click.IntRange(min=0), default=None,
+              help="Show only lines within N lines of a removal.")
+@click.option("--output", "show_output", is_flag=True, help="Also print the clean output.")
+def diff(file: Path, config: Path | None, context: int | None, show_output: bool) -> None:
+    """Clean FILE now and show its removals in colour, by stage, in the terminal."""
+    from cleanpipe.diffview import clean_path, diff_view
+
+    pipeline = _load_pipeline(config)
+    try:
+        result = clean_path(file, pipeline)
+    except OSError as exc:
+        _fail(f"cannot read {file}: {exc.strerror or exc}")
+        return
+    stages = [stage.name for stage in pipeline.stages if stage.removes]
+    Console().print(diff_view(result, stages, context=context, title=str(file),
+                              show_output=show_output), highlight=False, soft_wrap=True)
 
 
 def main() -> None:
