@@ -16,6 +16,8 @@ from cleanpipe.edits import EditMap, apply_edits
 from cleanpipe.stage import Stage
 from cleanpipe.text import LineIndex
 
+EXTRACTED = "extracted_text"  # metadata `positions` once an extracting stage has run
+
 
 class Pipeline:
     """An ordered list of stages; the same object serves the CLI, an ETL loop and Ray workers."""
@@ -91,6 +93,11 @@ class Pipeline:
         rewrites: Counter[str] = Counter()
         lines = LineIndex(input_text)
         for stage in self.stages:
+            if stage.naive_text_only and metadata.get("positions") == EXTRACTED:
+                # tuned for a naive scrape's full-page text; on an extractor's output it
+                # cuts article text (lists, short closing lines), so it stands aside
+                metadata["skipped_stages"] = [*metadata.get("skipped_stages", ()), stage.name]
+                continue
             try:
                 output = stage(text, metadata)
                 new_text = apply_edits(text, output.edits)
@@ -99,7 +106,14 @@ class Pipeline:
                 return Result(doc.id, "error", "", input_text, tuple(removals), dict(rewrites),
                               metadata, reason=message)
             metadata.update(output.metadata)
-            if output.edits:
+            if output.edits and stage.extracts:
+                # A new baseline (HTML to article text): later removals are positioned in
+                # the extracted text, which the report says with `positions`.
+                input_text = text = new_text
+                lines = LineIndex(input_text)
+                maps = []
+                metadata["positions"] = EXTRACTED
+            elif output.edits:
                 if stage.removes:
                     removals.extend(
                         _locate(stage.name, edit, maps, input_text, lines)

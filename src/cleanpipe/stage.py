@@ -45,6 +45,11 @@ class Stage:
 
     name: ClassVar[str] = ""
     removes: ClassVar[bool] = True
+    # An extracting stage (HTML to text) replaces the whole text; the pipeline then takes
+    # its output as the new input that later removals are positioned in.
+    extracts: ClassVar[bool] = False
+    # A stage tuned for naive full-page text, skipped on text an extractor produced.
+    naive_text_only: ClassVar[bool] = False
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
         raise NotImplementedError

@@ -2,6 +2,7 @@
 
 from cleanpipe.stages.canonical import Canonicalize
 from cleanpipe.stages.encoding import FixEncoding
+from cleanpipe.stages.html import ExtractHtml
 from cleanpipe.stages.language import DetectLanguage
 from cleanpipe.stages.linklists import StripLinkLists
 from cleanpipe.stages.markers import StripCommentMarkers
@@ -10,6 +11,7 @@ from cleanpipe.stages.titles import StripDuplicateTitle
 __all__ = [
     "Canonicalize",
     "DetectLanguage",
+    "ExtractHtml",
     "FixEncoding",
     "StripCommentMarkers",
     "StripDuplicateTitle",

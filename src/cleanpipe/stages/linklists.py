@@ -66,6 +66,11 @@ _WORD = re.compile(r"\w+")
 class StripLinkLists(Stage):
     """Remove the run of headline-like lines (and their dates, read times, headers) at the end."""
 
+    # Tuned on naive full-page text; on an HTML extractor's output the related links are
+    # mostly gone and a trailing run of short lines is the article's own list (tour dates,
+    # specifications), so the pipeline skips this stage there.
+    naive_text_only = True
+
     min_items: int = param(3, "fewest headline-like lines a trailing run needs to be removed")
     max_words: int = param(20, "a headline has at most this many words")
     max_chars: int = param(160, "a headline has at most this many characters")

@@ -1,0 +1,180 @@
+"""HTML pages to article text: trafilatura, a sound choice between its modes, and fallbacks.
+
+The one rule that chooses between extractors: trafilatura's precision mode drops more page
+furniture (bylines, teasers, share prompts) than its balanced mode and is the better output
+on most pages, but on some pages it mistakes the article for furniture and keeps a sliver of
+it. When the precision output holds less than `recall_guard` of the balanced output's
+characters, it has cut the article, and the balanced output is used instead. When both
+come back empty, trafilatura's baseline (the page's largest text blocks) and then its plain
+`html2txt` take over, and the result says so: an HTML document never succeeds empty
+without a reason.
+
+trafilatura is an optional dependency (`pip install 'cleanpipe[html]'`); it is imported only
+when a page is actually extracted.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")
+MAX_HTML_BYTES = 64 * 1024 * 1024  # a gzip bomb must not fill a worker's memory
+METADATA_FIELDS = ("title", "author", "date", "sitename", "url", "hostname", "description")
+INSTALL_HINT = "HTML input needs trafilatura: pip install 'cleanpipe[html]'"
+
+
+class HtmlUnavailableError(RuntimeError):
+    """trafilatura is not installed; the message says how to install it."""
+
+
+def is_html_name(name: str) -> bool:
+    """Whether a file name is one the HTML path reads (`.html`, `.htm`, gzipped or not)."""
+    return name.lower().endswith(HTML_SUFFIXES)
+
+
+def unwrap(name: str, data: bytes) -> bytes:
+    """The page's bytes: gunzipped for `*.gz` names, at most `MAX_HTML_BYTES`.
+
+    Raises `ValueError` with a one-line reason for a corrupt or oversized archive.
+    """
+    if not name.lower().endswith(".gz"):
+        return data
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as archive:
+            page = archive.read(MAX_HTML_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise ValueError(f"cannot gunzip: {exc}") from None
+    if len(page) > MAX_HTML_BYTES:
+        raise ValueError(f"gunzipped page is larger than {MAX_HTML_BYTES} bytes")
+    return page
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """trafilatura's options as the `extract_html` stage exposes them (see its parameters)."""
+
+    favor_precision: bool = True
+    favor_recall: bool = False
+    include_tables: bool = True
+    include_comments: bool = False
+    include_links: bool = False
+    fast: bool = False
+    recall_guard: float = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """The article text of a page, which extractor produced it, and the page's metadata."""
+
+    text: str
+    extractor: str
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    fallback: str | None = None  # why the first choice was not used, when it was not
+
+
+def extract(
+    html: str, options: ExtractOptions = ExtractOptions(), url: str | None = None
+) -> Extraction:
+    """Extract the main text of `html` (already decoded); never raises for a bad page."""
+    _require_trafilatura()
+    first_name = _mode_name(options)
+    first, metadata = _trafilatura(html, options, url, with_metadata=True)
+    if options.favor_precision and options.recall_guard > 0:
+        balanced_options = _replace(options, favor_precision=False)
+        balanced, _ = _trafilatura(html, balanced_options, url, with_metadata=False)
+        if len(first) < options.recall_guard * len(balanced):
+            reason = (
+                f"{first_name} kept {len(first)} of the {len(balanced)} characters "
+                f"of {_mode_name(balanced_options)}: article cut"
+            )
+            return Extraction(balanced, _mode_name(balanced_options), metadata, reason)
+    if first.strip():
+        return Extraction(first, first_name, metadata)
+    for name, function in (("trafilatura-baseline", _baseline), ("html2txt", _html2txt)):
+        text = function(html)
+        if text.strip():
+            return Extraction(text, name, metadata, f"{first_name} found no article text")
+    return Extraction("", "none", metadata, "no extractor found any text")
+
+
+def _mode_name(options: ExtractOptions) -> str:
+    mode = "balanced"
+    if options.favor_precision:
+        mode = "precision"
+    elif options.favor_recall:
+        mode = "recall"
+    return f"trafilatura-{mode}{'-fast' if options.fast else ''}"
+
+
+def _replace(options: ExtractOptions, **changes: Any) -> ExtractOptions:
+    values = {name: getattr(options, name) for name in ExtractOptions.__slots__}  # type: ignore[attr-defined]
+    values.update(changes)
+    return ExtractOptions(**values)
+
+
+def _require_trafilatura() -> None:
+    try:
+        import trafilatura  # noqa: F401
+    except ImportError:
+        raise HtmlUnavailableError(INSTALL_HINT) from None
+
+
+def _trafilatura(
+    html: str, options: ExtractOptions, url: str | None, *, with_metadata: bool
+) -> tuple[str, dict[str, Any]]:
+    from trafilatura import bare_extraction
+    from trafilatura.core import determine_returnstring
+    from trafilatura.settings import Extractor
+
+    settings = Extractor(
+        output_format="txt",
+        fast=options.fast,
+        precision=options.favor_precision,
+        recall=options.favor_recall,
+        comments=options.include_comments,
+        links=options.include_links,
+        tables=options.include_tables,
+        url=url,
+        with_metadata=with_metadata,
+    )
+    try:
+        document = bare_extraction(html, options=settings, as_dict=False)
+    except Exception:  # trafilatura on a hostile page: fall back, never crash a run
+        return "", {}
+    if document is None:
+        return "", {}
+    metadata = _metadata(document) if with_metadata else {}
+    settings.with_metadata = False  # the text alone, without trafilatura's YAML header
+    return determine_returnstring(document, settings) or "", metadata
+
+
+def _metadata(document: Any) -> dict[str, Any]:
+    found = {}
+    for name in METADATA_FIELDS:
+        value = getattr(document, name, None)
+        if isinstance(value, str) and value.strip():
+            found[name] = value.strip()
+    return found
+
+
+def _baseline(html: str) -> str:
+    from trafilatura import baseline
+
+    try:
+        return str(baseline(html)[1] or "")
+    except Exception:  # the fallback of a fallback must not raise either
+        return ""
+
+
+def _html2txt(html: str) -> str:
+    from trafilatura import html2txt
+
+    try:
+        return str(html2txt(html) or "")
+    except Exception:
+        return ""
