@@ -1,0 +1,269 @@
+"""The HTML audit report: what a reviewer reads must be the run's removals, exactly, and safe."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from cleanpipe.cli import cli
+from cleanpipe.htmlreport import ReportError, links, write_report
+from cleanpipe.htmlreport.corpus import iter_records
+from cleanpipe.pipeline import Pipeline
+from cleanpipe.runner import RunOptions, run_directory
+
+SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
+
+# Stages that remove, plus the canonical form; no language model, so the tests stay quick.
+CONFIG = {
+    "name": "report-test",
+    "stages": [
+        "strip_duplicate_title",
+        "strip_comment_markers",
+        "strip_link_lists",
+        "canonicalize",
+    ],
+}
+
+HOSTILE_NAME = '<b>x<i onclick="t()"> &amp; o.txt'
+HOSTILE = (
+    "Breaking <script>document.title='PWNED'</script> news today\n"
+    "Breaking <script>document.title='PWNED'</script> news today\n"
+    "The mayor said the </pre><img src=x onerror=\"document.title='PWNED'\"> budget passed.\n"
+    "Council members voted late on Tuesday after a long debate about the river bridge.\n"
+    "Comments\n"
+)
+
+
+def make_run(tmp_path: Path, *, hostile: bool = True) -> tuple[Path, Path]:
+    """A real run over the two seeds (and a hostile page): (input dir, output dir)."""
+    source = tmp_path / "input"
+    source.mkdir()
+    for path in sorted(SAMPLE.iterdir()):
+        shutil.copy(path, source / path.name)
+    if hostile:
+        (source / HOSTILE_NAME).write_text(HOSTILE, encoding="utf-8")
+    out = tmp_path / "out"
+    run_directory(source, out, Pipeline.from_config(CONFIG), RunOptions(workers=1))
+    return source, out
+
+
+class _Page(HTMLParser):
+    """Collects what the tests check: the input pane's text, its marks, links, ids."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.input_text: list[str] = []
+        self.marks: list[dict[str, str | None]] = []
+        self.mark_text: list[str] = []
+        self.hrefs: list[str] = []
+        self.srcs: list[str] = []
+        self.ids: set[str] = set()
+        self.scripts = 0
+        self._in_input = self._in_mark = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(str(found["id"]))
+        if tag == "a" and found.get("href"):
+            self.hrefs.append(str(found["href"]))
+        if tag in ("script", "link") and (found.get("src") or found.get("href")):
+            self.srcs.append(str(found.get("src") or found.get("href")))
+        if tag == "script":
+            self.scripts += 1
+        if tag == "pre" and found.get("id") == "input":
+            self._in_input = True
+        if tag == "mark" and self._in_input:
+            self._in_mark = True
+            self.marks.append(found)
+            self.mark_text.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self._in_input = False
+        if tag == "mark":
+            self._in_mark = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_input:
+            self.input_text.append(data)
+        if self._in_mark:
+            self.mark_text[-1] += data
+
+
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def records(out: Path) -> list[dict]:
+    return list(iter_records(out))
+
+
+def test_every_removal_is_highlighted_in_place_and_the_input_is_whole(tmp_path):
+    source, out = make_run(tmp_path)
+    stats = write_report(out)
+    assert stats.documents == 3 and stats.inputs_missing == 0
+    removed_rules = set()
+    for index, record in enumerate(records(out)):
+        page = parse(out / "report" / links.doc_path(index))
+        original = (source / record["path"]).read_text(encoding="utf-8")
+        assert "".join(page.input_text) == original
+        assert page.mark_text == [r["text"] for r in record["removals"]]
+        for mark, removal in zip(page.marks, record["removals"], strict=True):
+            assert removal["stage"] in (mark["title"] or "")
+            assert removal["rule"] in (mark["title"] or "")
+            removed_rules.add(removal["rule"])
+    # The run must exercise the report, or the checks above prove nothing.
+    assert {"repeated_title", "comment_marker", "trailing_link_list"} <= removed_rules
+
+
+def test_hostile_text_and_names_are_shown_as_text(tmp_path):
+    _, out = make_run(tmp_path)
+    write_report(out)
+    index = next(i for i, r in enumerate(records(out)) if r["path"] == HOSTILE_NAME)
+    raw = (out / "report" / links.doc_path(index)).read_text(encoding="utf-8")
+    assert "&lt;script&gt;document.title='PWNED'&lt;/script&gt;" in raw
+    assert "&lt;/pre&gt;&lt;img src=x" in raw
+    assert "<b>x" not in raw and html.escape(HOSTILE_NAME, quote=False) in raw
+    assert "&amp;amp;" in raw  # an entity in the name is shown, not decoded
+    for page_path in (out / "report").rglob("*.html"):
+        page = parse(page_path)
+        assert page.scripts == 1, page_path  # only the report's own script tag
+        assert "PWNED" not in "".join(page.srcs)
+        text = page_path.read_text(encoding="utf-8")
+        assert "<script>document" not in text and "<img src=x" not in text
+
+
+def test_every_link_and_asset_resolves_and_nothing_comes_from_the_network(tmp_path):
+    _, out = make_run(tmp_path)
+    write_report(out)
+    root = out / "report"
+    pages = sorted(root.rglob("*.html"))
+    assert len(pages) >= 3 + 1  # three documents and the overview at least
+    for page_path in pages:
+        page = parse(page_path)
+        for href in page.hrefs + page.srcs:
+            parts = urlsplit(href)
+            assert not parts.scheme and not parts.netloc, f"{page_path}: external {href}"
+            if not parts.path:
+                continue  # a fragment on the same page
+            target = (page_path.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), f"{page_path.relative_to(root)} links to missing {href}"
+            assert root.resolve() in target.parents
+
+
+def test_overview_counts_match_the_summary(tmp_path):
+    _, out = make_run(tmp_path)
+    write_report(out)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    overview = (out / "report" / "index.html").read_text(encoding="utf-8")
+    page = parse(out / "report" / "index.html")
+    assert {"rules", "statuses", "histogram", "most-removed", "least-removed"} <= page.ids
+    rules_table = overview.split('<table id="rules">', 1)[1].split("</table>", 1)[0]
+    for key, stats in summary["rules"].items():
+        _, rule = key.split("/")
+        row = next(r for r in rules_table.split("<tr>") if f">{rule}</a>" in r)
+        assert f'<td class="n">{stats["documents"]:,}</td>' in row
+        assert f'<td class="n">{stats["chars"]:,}</td>' in row
+    assert f"{summary['documents']} documents" in overview
+
+
+def test_inputs_moved_or_changed_are_said_not_guessed(tmp_path):
+    source, out = make_run(tmp_path, hostile=False)
+    first = records(out)[0]
+    (source / first["path"]).write_text("something else entirely\n", encoding="utf-8")
+    stats = write_report(out)
+    assert stats.inputs_missing == 1
+    page = parse(out / "report" / links.doc_path(0))
+    raw = (out / "report" / links.doc_path(0)).read_text(encoding="utf-8")
+    assert "changed since the run" in raw
+    assert page.mark_text == [r["text"] for r in first["removals"]]  # removals still listed
+
+    moved = tmp_path / "moved"
+    source.rename(moved)
+    assert write_report(out).inputs_missing == 2
+    assert write_report(out, input_dir=moved).inputs_missing == 1  # the changed file still is
+
+
+def test_rule_navigation_goes_to_the_next_document_with_that_rule(tmp_path):
+    _, out = make_run(tmp_path, hostile=False)
+    write_report(out)
+    all_records = records(out)
+    with_lists = [i for i, r in enumerate(all_records)
+                  if any(x["rule"] == "trailing_link_list" for x in r["removals"])]
+    assert len(with_lists) == 1, "the seeds give one trailing link list"
+    target = with_lists[0]
+    overview = (out / "report" / "index.html").read_text(encoding="utf-8")
+    rule_id = int(re.search(r'href="lists/rule-(\d+)-1.html">trailing_link_list<', overview)[1])
+    assert target > 0, "the seeds' link list is in their second document"
+    page = parse(out / "report" / links.doc_path(0))
+    assert f"../../{links.doc_path(target)}#only={rule_id}" in page.hrefs
+    # On the last document with the rule, its "next" is greyed out rather than a link.
+    raw = (out / "report" / links.doc_path(target)).read_text(encoding="utf-8")
+    nav = raw.split('id="rulenav"', 1)[1].split("</table>", 1)[0]
+    row = next(r for r in nav.split("<tr>") if "trailing_link_list" in r)
+    assert row.endswith('<td><span class="off">→</span></td></tr>')
+
+
+def test_lists_are_paged_and_documents_split_into_folders(tmp_path, monkeypatch):
+    monkeypatch.setattr(links, "ROWS_PER_LIST_PAGE", 2)
+    monkeypatch.setattr(links, "DOCS_PER_FOLDER", 2)
+    _, out = make_run(tmp_path)
+    write_report(out)
+    root = out / "report"
+    assert sorted(p.name for p in (root / "lists").glob("all-*.html")) == [
+        "all-1.html", "all-2.html"]
+    assert (root / "docs" / "000" / "000001.html").is_file()
+    assert (root / "docs" / "001" / "000002.html").is_file()
+    assert "all-2.html" in parse(root / "lists" / "all-1.html").hrefs
+
+
+def test_rewriting_the_report_leaves_no_stale_pages(tmp_path):
+    source, out = make_run(tmp_path)
+    write_report(out)
+    stale = out / "report" / "docs" / "000" / "000002.html"
+    assert stale.is_file()
+    (source / HOSTILE_NAME).unlink()
+    run_directory(source, out, Pipeline.from_config(CONFIG),
+                  RunOptions(workers=1, overwrite=True))
+    write_report(out)
+    assert not stale.exists()
+    assert not list(out.glob(".report*"))
+
+
+def test_a_directory_that_is_not_a_run_is_refused(tmp_path):
+    with pytest.raises(ReportError, match=r"no report\.jsonl"):
+        write_report(tmp_path)
+
+
+def test_cli_report_and_run_html_report(tmp_path):
+    source, out = make_run(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "3 documents" in result.output
+    assert (out / "report" / "index.html").is_file()
+
+    refused = runner.invoke(cli, ["report", str(source)])
+    assert refused.exit_code == 2
+    assert "is not a cleanpipe run" in refused.output
+
+    config = tmp_path / "config.yaml"
+    config.write_text(json.dumps(CONFIG), encoding="utf-8")  # JSON is YAML
+    fresh = tmp_path / "fresh"
+    ran = runner.invoke(cli, ["run", str(source), "--out", str(fresh), "-c", str(config),
+                              "-j", "1", "-q", "--html-report"])
+    assert ran.exit_code == 0, ran.output
+    assert (fresh / "report" / "index.html").is_file()
+    assert len(list((fresh / "report" / "docs").rglob("*.html"))) == 3
