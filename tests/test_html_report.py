@@ -213,7 +213,7 @@ def test_rule_navigation_goes_to_the_next_document_with_that_rule(tmp_path):
     raw = (out / "report" / links.doc_path(target)).read_text(encoding="utf-8")
     nav = raw.split('id="rulenav"', 1)[1].split("</table>", 1)[0]
     row = next(r for r in nav.split("<tr>") if "trailing_link_list" in r)
-    assert row.endswith('<td><span class="off">→</span></td></tr>')
+    assert '<td><span class="off">→</span></td></tr>' in row
 
 
 def test_lists_are_paged_and_documents_split_into_folders(tmp_path, monkeypatch):
