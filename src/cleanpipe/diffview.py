@@ -143,7 +143,8 @@ def _lines(
         if previous and number != previous + 1:
             yield Text(f"{'⋮':>{width}}", style="dim")
         previous = number
-        line = Text(f"{number:>{width}} ", style="dim")
+        line = Text()
+        line.append(f"{number:>{width}} ", style="dim")
         stage = touched.get(number)
         line.append("▌ " if stage else "  ", style=colours.get(stage or "", "dim"))
         line.append_text(lines[number - 1])
