@@ -55,7 +55,7 @@ def make_run(tmp_path: Path, *, hostile: bool = True) -> tuple[Path, Path]:
     return source, out
 
 
-class _Page(HTMLParser):
+class PageParser(HTMLParser):
     """Collects what the tests check: the input pane's text, its marks, links, ids."""
 
     def __init__(self) -> None:
@@ -100,8 +100,8 @@ class _Page(HTMLParser):
             self.mark_text[-1] += data
 
 
-def parse(path: Path) -> _Page:
-    page = _Page()
+def parse(path: Path) -> PageParser:
+    page = PageParser()
     page.feed(path.read_text(encoding="utf-8"))
     return page
 
