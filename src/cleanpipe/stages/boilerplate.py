@@ -1,0 +1,133 @@
+"""Remove page furniture line by line: menus, share rows, prompts, bylines, captions, footers.
+
+A small tree ensemble (trained by `training/train_boilerplate.py`, shipped as JSON) scores every
+non-blank line from its shape and its neighbourhood (`linefeatures.py`); lines it judges
+boilerplate are removed whole. Each removal is named for what the line is when a hand-written
+marker recognises it (`share_line`, `cookie_notice`, `byline`, ...), and otherwise for where it
+stands: `navigation` before the article's main block, `footer` after it, `boilerplate_line`
+inside it. Any of those rules can be switched off with `keep_rules`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleanpipe.registry import register
+from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, param, remove_lines, split_lines
+from cleanpipe.stages.linefeatures import line_features
+from cleanpipe.stages.treemodel import TreeEnsemble, load_packaged
+from cleanpipe.stages.vocab import MARKER_NAMES, stop_words
+
+POSITION_RULES = ("navigation", "footer", "boilerplate_line")
+RULES: tuple[str, ...] = tuple(dict.fromkeys((*MARKER_NAMES, *POSITION_RULES)))
+
+
+@dataclass(frozen=True)
+class DocumentLines:
+    """The non-blank lines of a text, with whether a blank line stands before and after each."""
+
+    lines: list[Line]
+    blank_before: list[bool]
+    blank_after: list[bool]
+
+    @classmethod
+    def of(cls, text: str) -> DocumentLines:
+        lines, before, after = [], [], []
+        previous_blank = True
+        for line in split_lines(text):
+            if line.blank:
+                if after:
+                    after[-1] = True
+                previous_blank = True
+                continue
+            lines.append(line)
+            before.append(previous_blank)
+            after.append(False)
+            previous_blank = False
+        return cls(lines, before, after)
+
+
+def score_lines(
+    model: TreeEnsemble, text: str, metadata: Mapping[str, Any]
+) -> tuple[DocumentLines, list[float], list[str]]:
+    """Each non-blank line's probability of being article text, and its rule if removed."""
+    doc = DocumentLines.of(text)
+    stripped = [line.stripped for line in doc.lines]
+    rows, shapes, (block_start, block_end) = line_features(
+        stripped, doc.blank_before, doc.blank_after, stop_words(metadata.get("lang"))
+    )
+    probabilities = [model.probability(row) for row in rows]
+    rules = []
+    for i, shape in enumerate(shapes):
+        if shape.marker is not None:
+            rules.append(shape.marker)
+        elif i < block_start:
+            rules.append("navigation")
+        elif i >= block_end:
+            rules.append("footer")
+        else:
+            rules.append("boilerplate_line")
+    return doc, probabilities, rules
+
+
+@register("strip_boilerplate")
+@dataclass(frozen=True)
+class StripBoilerplate(Stage):
+    """Remove lines a line classifier judges page furniture, each under a named rule."""
+
+    threshold: float = param(
+        0.5, "lines whose article probability is below this are removed (higher: more removed)"
+    )
+    keep_first_line: bool = param(True, "never remove the first line (the page title)")
+    keep_rules: tuple[str, ...] = param(
+        (), f"rules never applied: lines they would remove stay ({', '.join(RULES)})"
+    )
+    model_path: str | None = param(
+        None, "a JSON model from training/train_boilerplate.py; None uses the packaged one"
+    )
+    _model: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.keep_rules) - set(RULES))
+        if unknown:
+            raise ValueError(f"keep_rules: unknown rule {unknown[0]!r} (rules: {', '.join(RULES)})")
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold: expected a value between 0 and 1, got {self.threshold}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The loaded model stays behind: each worker loads its own, lazily.
+        return {f.name: getattr(self, f.name) for f in self.parameters()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+        object.__setattr__(self, "_model", None)
+
+    def _ensemble(self) -> TreeEnsemble:
+        if self._model is None:
+            if self.model_path is None:
+                model = load_packaged("boilerplate")
+            else:
+                data = json.loads(Path(self.model_path).read_text(encoding="utf-8"))
+                model = TreeEnsemble.from_dict(data)
+            object.__setattr__(self, "_model", model)
+        return self._model  # type: ignore[no-any-return]
+
+    def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
+        doc, probabilities, rules = score_lines(self._ensemble(), text, metadata)
+        by_rule: dict[str, list[Line]] = {}
+        scored = zip(doc.lines, probabilities, rules, strict=True)
+        for i, (line, probability, rule) in enumerate(scored):
+            if i == 0 and self.keep_first_line:
+                continue
+            if probability < self.threshold and rule not in self.keep_rules:
+                by_rule.setdefault(rule, []).append(line)
+        if not by_rule:
+            return UNCHANGED
+        edits = [edit for rule, lines in by_rule.items() for edit in remove_lines(lines, rule)]
+        edits.sort(key=lambda e: e.start)
+        return StageOutput(tuple(edits))

@@ -1,0 +1,220 @@
+"""Numeric features of every non-blank line of a page, for the boilerplate line classifier.
+
+Plain text keeps little of a page's structure, but enough: article prose is long, ends its lines
+with sentence punctuation, is dense in stop words and sits in one contiguous block; menus are runs
+of short capitalised lines before it; related lists, legal lines and footers follow it. Every
+feature here describes that shape in general terms: none names a site or a word learned from
+the training pages (the marker vocabularies in `vocab.py` are written by hand).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from cleanpipe.stages.titles import title_key
+from cleanpipe.stages.vocab import ALL_STOP_WORDS, MARKER_NAMES, marker_of
+
+_WORD = re.compile(r"\w+")
+_TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)\]]*\s+[\"'“‘«(]?[A-ZÀ-ÖØ-Þ]")
+_SEPARATORS = re.compile(r"[|•·/»>]")
+_URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+|\.(?:com|org|net)\b", re.IGNORECASE)
+_DATE_IN = re.compile(
+    r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
+    r"\d{1,2}\.?\s+(?:de\s+)?[a-zà-ü]{3,10}\.?\s+(?:de\s+)?\d{4}|"
+    r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)",
+    re.IGNORECASE,
+)
+# A line counts as prose for the main-block search when it is a real sentence or more.
+_PROSE_WORDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class LineShape:
+    """What one line looks like on its own."""
+
+    chars: int
+    words: int
+    terminal: bool
+    stop_ratio: float
+    marker: str | None
+
+    @property
+    def prose(self) -> bool:
+        return self.words >= _PROSE_WORDS and self.terminal
+
+
+LOCAL_NAMES = (
+    "log_chars", "log_words", "terminal", "ends_colon", "stop_ratio", "title_ratio",
+    "upper_ratio", "digit_ratio", "punct_ratio", "commas_per_word", "starts_symbol",
+    "separators", "has_url", "log_sentences", "has_date", "mean_word_len",
+)
+CONTEXT_NAMES = (
+    "is_first", "rel_line", "rel_char", "blank_before", "blank_after", "log_repeats",
+    "title_similarity", "log_short_run", "in_block", "block_distance", "prose_before",
+    "prose_after", "prev_log_chars", "prev_terminal", "prev_stop_ratio", "prev_marker",
+    "next_log_chars", "next_terminal", "next_stop_ratio", "next_marker", "prev2_log_chars",
+    "next2_log_chars", "win3_prose", "win3_log_chars", "win10_prose", "win10_log_chars",
+    "doc_log_lines", "doc_prose_share",
+)
+FEATURE_NAMES: tuple[str, ...] = (
+    *LOCAL_NAMES, *(f"marker_{m}" for m in MARKER_NAMES), "marker_any", *CONTEXT_NAMES
+)
+
+
+def _local(text: str, stops: frozenset[str]) -> tuple[list[float], LineShape]:
+    words = _WORD.findall(text)
+    n_words = len(words)
+    letters = [c for c in text if c.isalpha()]
+    alpha_words = [w for w in words if w[0].isalpha()]
+    marker = marker_of(text)
+    terminal = bool(_TERMINAL.search(text))
+    stop_ratio = sum(w.casefold() in stops for w in words) / n_words if n_words else 0.0
+    n = max(len(text), 1)
+    features = [
+        math.log1p(len(text)),
+        math.log1p(n_words),
+        float(terminal),
+        float(text.endswith(":")),
+        stop_ratio,
+        sum(w[0].isupper() for w in alpha_words) / len(alpha_words) if alpha_words else 0.0,
+        sum(c.isupper() for c in letters) / len(letters) if letters else 0.0,
+        sum(c.isdigit() for c in text) / n,
+        sum(not c.isalnum() and not c.isspace() for c in text) / n,
+        text.count(",") / n_words if n_words else 0.0,
+        float(not text[0].isalnum() and text[0] not in "\"'“‘«¿¡("),
+        float(min(len(_SEPARATORS.findall(text)), 5)),
+        float(bool(_URL.search(text))),
+        math.log1p(len(_SENTENCE_BREAK.findall(text))),
+        float(bool(_DATE_IN.search(text))),
+        sum(map(len, words)) / n_words if n_words else 0.0,
+    ]
+    features.extend(float(marker == name) for name in MARKER_NAMES)
+    features.append(float(marker is not None))
+    return features, LineShape(len(text), n_words, terminal, stop_ratio, marker)
+
+
+def main_block(shapes: Sequence[LineShape]) -> tuple[int, int]:
+    """The densest run of prose lines: maximum-sum run where prose earns its length.
+
+    Menus and footers surround the article, so short and marker lines cost a little each and
+    prose lines earn their characters; the best run is the article body (`end` exclusive).
+    """
+    best, best_span = 0.0, (0, 0)
+    total, start = 0.0, 0
+    for i, shape in enumerate(shapes):
+        if shape.prose:
+            gain = float(shape.chars)
+        elif shape.marker is not None:
+            gain = -80.0
+        else:
+            gain = -30.0 if shape.words < 6 else float(shape.chars) * 0.2
+        if total <= 0:
+            total, start = 0.0, i
+        total += gain
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span
+
+
+def _window(values: Sequence[float], i: int, radius: int) -> float:
+    lo, hi = max(0, i - radius), min(len(values), i + radius + 1)
+    return sum(values[lo:hi]) / (hi - lo)
+
+
+def _short_runs(shapes: Sequence[LineShape]) -> list[int]:
+    """For each line, the length of the run of short (at most 4 words) lines it belongs to."""
+    runs = [0] * len(shapes)
+    i = 0
+    while i < len(shapes):
+        if shapes[i].words > 4:
+            i += 1
+            continue
+        j = i
+        while j < len(shapes) and shapes[j].words <= 4:
+            j += 1
+        for k in range(i, j):
+            runs[k] = j - i
+        i = j
+    return runs
+
+
+def line_features(
+    lines: Sequence[str],
+    blank_before: Sequence[bool],
+    blank_after: Sequence[bool],
+    stops: frozenset[str] = ALL_STOP_WORDS,
+) -> tuple[list[list[float]], list[LineShape], tuple[int, int]]:
+    """Features of the non-blank `lines` of one document, their shapes and the main block."""
+    local, shapes = [], []
+    for text in lines:
+        features, shape = _local(text, stops)
+        local.append(features)
+        shapes.append(shape)
+    n = len(lines)
+    if n == 0:
+        return [], [], (0, 0)
+    block_start, block_end = main_block(shapes)
+    prose = [float(s.prose) for s in shapes]
+    log_chars = [row[0] for row in local]
+    prose_chars = [s.chars if s.prose else 0 for s in shapes]
+    total_prose = sum(prose_chars) or 1
+    total_chars = sum(s.chars for s in shapes) or 1
+    keys = [title_key(t, strip_suffix=False) for t in lines]
+    counts = Counter(keys)
+    title = title_key(lines[0], strip_suffix=True)
+    runs = _short_runs(shapes)
+    rows: list[list[float]] = []
+    chars_before = 0
+    prose_before = 0
+    for i in range(n):
+        prev = local[i - 1] if i > 0 else None
+        nxt = local[i + 1] if i + 1 < n else None
+        if i < block_start:
+            distance = float(i - block_start)
+        elif i >= block_end:
+            distance = float(i - block_end + 1)
+        else:
+            distance = 0.0
+        similarity = fuzz.ratio(keys[i], title) / 100 if title and keys[i] else 0.0
+        context = [
+            float(i == 0),
+            i / n,
+            chars_before / total_chars,
+            float(blank_before[i]),
+            float(blank_after[i]),
+            math.log1p(counts[keys[i]] - 1) if keys[i] else 0.0,
+            similarity,
+            math.log1p(runs[i]),
+            float(block_start <= i < block_end),
+            math.copysign(math.log1p(abs(distance)), distance),
+            prose_before / total_prose,
+            (total_prose - prose_before - prose_chars[i]) / total_prose,
+            prev[0] if prev else 0.0,
+            prev[2] if prev else 0.0,
+            prev[4] if prev else 0.0,
+            prev[-1] if prev else 0.0,
+            nxt[0] if nxt else 0.0,
+            nxt[2] if nxt else 0.0,
+            nxt[4] if nxt else 0.0,
+            nxt[-1] if nxt else 0.0,
+            log_chars[i - 2] if i > 1 else 0.0,
+            log_chars[i + 2] if i + 2 < n else 0.0,
+            _window(prose, i, 3),
+            _window(log_chars, i, 3),
+            _window(prose, i, 10),
+            _window(log_chars, i, 10),
+            math.log1p(n),
+            sum(prose_chars) / total_chars,
+        ]
+        rows.append(local[i] + context)
+        chars_before += shapes[i].chars
+        prose_before += prose_chars[i]
+    return rows, shapes, (block_start, block_end)
