@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from cleanpipe.decode import decode_bytes
+from cleanpipe.decode import Decoded, decode_bytes
 from cleanpipe.document import Document
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -101,10 +101,13 @@ def scan(
         elif kind == "skip":
             yield Entry(relative, "dropped", reason)
         else:
-            real = os.path.realpath(item.path)
+            # Only a symlink can lead back up the tree: resolving every plain directory
+            # would cost a system call per level of depth, per directory.
+            linked = item.is_symlink()
+            real = os.path.realpath(item.path) if linked else f"{frames[-1][0]}{os.sep}{item.name}"
             if real == excluded:
                 continue
-            if any(real == frame[0] for frame in frames):
+            if linked and any(real == frame[0] for frame in frames):
                 yield Entry(relative, "dropped", "symlink loop (directory links to its parent)")
                 continue
             inner = _list(item.path, relative)
@@ -215,6 +218,8 @@ def read_document(root: Path, relative: PurePosixPath) -> Document:
     name = display_path(relative)
     metadata: dict[str, Any] = {"path": name, "bytes": len(data), "bytes_sha256": bytes_hash(data)}
     decoded = decode_bytes(data)
+    if "\x00" in decoded.text:
+        decoded = _utf16_without_bom(data) or decoded
     reason = binary_reason(decoded.text)
     if reason is not None:
         raise RejectedFileError("dropped", reason, metadata)
@@ -222,6 +227,22 @@ def read_document(root: Path, relative: PurePosixPath) -> Document:
     if decoded.replaced:
         metadata["decode_replaced"] = True
     return Document(name, decoded.text, metadata)
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 text saved without a BOM decodes as "valid" UTF-8 full of NULs; before calling
+    it binary, look for UTF-16's shape: NULs in one byte lane (the high bytes of Latin text)
+    and next to none in the other. Binary data has NULs in both lanes."""
+    if len(data) < 8 or len(data) % 2:
+        return None
+    low_lanes = ((data[1::2], data[0::2], "utf-16-le"), (data[0::2], data[1::2], "utf-16-be"))
+    for high, low, codec in low_lanes:
+        if high.count(0) >= 0.3 * len(high) and low.count(0) <= 0.01 * len(low):
+            try:
+                return Decoded(data.decode(codec), codec, 0.9)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _why(exc: OSError) -> str:
