@@ -45,13 +45,19 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 class EditMap:
     """Maps offsets in a stage's output back to offsets in its input."""
 
-    __slots__ = ("_in_end", "_in_start", "_out_end", "_out_start")
+    __slots__ = ("_edits", "_in_end", "_in_start", "_out_end", "_out_start")
 
     def __init__(self, edits: Sequence[Edit]) -> None:
+        # The tables are built on first use: a rewriting stage late in the pipeline (such as
+        # canonicalize, with an edit per line) usually has no later removal to map back.
+        self._edits: Sequence[Edit] | None = edits
         self._out_start: list[int] = []
         self._out_end: list[int] = []
         self._in_start: list[int] = []
         self._in_end: list[int] = []
+
+    def _build(self, edits: Sequence[Edit]) -> None:
+        self._edits = None
         shift = 0
         for edit in edits:
             out_start = edit.start + shift
@@ -69,6 +75,8 @@ class EditMap:
         the end of) one to its end, so a mapped span covers whole rewrites and never a text
         an earlier edit had already deleted.
         """
+        if self._edits is not None:
+            self._build(self._edits)
         if is_end:
             index = bisect_left(self._out_start, offset) - 1
             if index < 0:

@@ -28,6 +28,7 @@ class Pipeline:
                 raise TypeError(f"not a stage: {stage!r}")
         self.stages: tuple[Stage, ...] = tuple(stages)
         self.name = name
+        self._config_hash: str | None = None  # stages are frozen: hashed once, on first use
 
     # construction -------------------------------------------------------------------------
 
@@ -52,8 +53,10 @@ class Pipeline:
     @property
     def config_hash(self) -> str:
         """Stable hash of the stages and their parameters (recorded for `--resume`)."""
-        blob = json.dumps(self.to_config()["stages"], sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+        if self._config_hash is None:
+            blob = json.dumps(self.to_config()["stages"], sort_keys=True, ensure_ascii=False)
+            self._config_hash = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+        return self._config_hash
 
     # running -----------------------------------------------------------------------------
 

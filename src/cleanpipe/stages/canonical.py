@@ -25,6 +25,8 @@ _LINE_BREAKS = re.compile(r"\r\n|\r|\n|\v|\f|\u2028|\u2029|\x85")
 
 
 def canonical_line(line: str, form: str | None) -> str:
+    if line.isascii() and "  " not in line and "\t" not in line:
+        return line.strip()  # the common case: nothing to collapse, drop or normalize
     line = _INVISIBLE.sub("", line)
     line = _SPACES.sub(" ", line).strip()
     if form and not unicodedata.is_normalized(form, line):  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from typing import Any
 
 from cleanpipe.document import Edit
 from cleanpipe.registry import register
-from cleanpipe.stage import UNCHANGED, Stage, StageOutput, param, split_lines
+from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, param, split_lines
 
 _COUNT = r"(?:\d[\d.,]*[kK]?|no|one|two|three|four|five|six|seven|eight|nine|ten)"
 _NOUN = (
@@ -58,7 +58,8 @@ class StripCommentMarkers(Stage):
         if not _HINT.search(text):
             return UNCHANGED
         edits: list[Edit] = []
-        for line in split_lines(text):
+        lines = split_lines(text)
+        for line in lines:
             stripped = line.stripped
             if not stripped or len(stripped) > 60:
                 continue
@@ -68,13 +69,15 @@ class StripCommentMarkers(Stage):
                     break
                 edits.append(Edit(line.start, line.end, "comment_marker"))
         if self.glued:
-            edits.extend(self._glued(text, edits))
+            edits.extend(self._glued(text, lines, edits))
         edits.sort(key=lambda e: e.start)
         return StageOutput(tuple(edits)) if edits else UNCHANGED
 
-    def _glued(self, text: str, taken: list[Edit]) -> list[Edit]:
+    def _glued(self, text: str, lines: list[Line], taken: list[Edit]) -> list[Edit]:
         found: list[Edit] = []
-        for line in split_lines(text):
+        if "Comment" not in text and "COMMENT" not in text:
+            return found  # _GLUED_TAIL needs one of them (a fast exit, same result)
+        for line in lines:
             if len(line.stripped) <= 60 or any(e.start <= line.start < e.end for e in taken):
                 continue  # short lines are whole-line markers or not markers at all
             match = _GLUED_TAIL.search(line.text)
