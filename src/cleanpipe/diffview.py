@@ -18,7 +18,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from cleanpipe.document import Result
-from cleanpipe.htmlreport.segments import PALETTE, SpanError, segments
+from cleanpipe.htmlreport.segments import PALETTE, STRONG, SpanError, segments
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.readers import read_document
 
@@ -59,10 +59,11 @@ def diff_view(
     With `context`, only lines within that many lines of a removal are shown.
     """
     colours = {name: PALETTE[number % len(PALETTE)] for number, name in enumerate(stages)}
+    bars = {name: STRONG[number % len(STRONG)] for number, name in enumerate(stages)}
     removals = [removal.to_dict() for removal in result.removals]
     parts: list[RenderableType] = [_header(result, title), _legend(removals, colours)]
     try:
-        body = list(_lines(result.input_text, removals, colours, context))
+        body = list(_lines(result.input_text, removals, colours, bars, context))
     except SpanError as exc:  # cannot happen for a fresh Result; said plainly if it does
         body = [Text(f"cannot show the input: {exc}", style="red")]
     parts.append(Rule(style="dim"))
@@ -118,7 +119,11 @@ def _style(colours: dict[str, str], stage: str) -> str:
 
 
 def _lines(
-    text: str, removals: list[dict[str, Any]], colours: dict[str, str], context: int | None
+    text: str,
+    removals: list[dict[str, Any]],
+    colours: dict[str, str],
+    bars: dict[str, str],
+    context: int | None,
 ) -> Iterator[Text]:
     styled = Text()
     for piece in segments(text, removals):
@@ -146,7 +151,7 @@ def _lines(
         line = Text()
         line.append(f"{number:>{width}} ", style="dim")
         stage = touched.get(number)
-        line.append("▌ " if stage else "  ", style=colours.get(stage or "", "dim"))
+        line.append("▌ " if stage else "  ", style=bars.get(stage or "", "dim"))
         line.append_text(lines[number - 1])
         if notes.get(number):
             line.append("  ◂ " + ", ".join(visible(n) for n in notes[number]), style="dim italic")

@@ -24,6 +24,19 @@ PALETTE = (
     "#d9f99d",  # lime
     "#e5e7eb",  # grey
 )
+# The same hues, strong: swatches, bars and the terminal gutter, where a pale tint vanishes.
+STRONG = (
+    "#db2777",
+    "#2563eb",
+    "#d97706",
+    "#16a34a",
+    "#7c3aed",
+    "#ea580c",
+    "#0891b2",
+    "#dc2626",
+    "#65a30d",
+    "#6b7280",
+)
 
 
 @dataclass(frozen=True, slots=True)

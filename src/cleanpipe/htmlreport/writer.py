@@ -27,7 +27,7 @@ from cleanpipe.htmlreport.docpage import render_document
 from cleanpipe.htmlreport.html import page
 from cleanpipe.htmlreport.lists import list_pages
 from cleanpipe.htmlreport.overview import render_overview
-from cleanpipe.htmlreport.segments import PALETTE
+from cleanpipe.htmlreport.segments import PALETTE, STRONG
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def _write_assets(root: Path, corpus: Corpus) -> tuple[int, int]:
     css = (assets / "report.css").read_text(encoding="utf-8")
     # Stage colours depend on the run's config, so they are appended here rather than fixed.
     css += "\n/* stage colours, in pipeline order */\n" + "".join(
-        f".s{number}{{--c:{PALETTE[number % len(PALETTE)]}}}\n"
+        f".s{number}{{--c:{PALETTE[number % len(PALETTE)]};--d:{STRONG[number % len(STRONG)]}}}\n"
         for number in range(max(len(corpus.stage_index), 1))
     )
     script = (assets / "report.js").read_text(encoding="utf-8")

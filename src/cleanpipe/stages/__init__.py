@@ -4,6 +4,7 @@ from cleanpipe.stages.canonical import Canonicalize
 from cleanpipe.stages.encoding import FixEncoding
 from cleanpipe.stages.html import ExtractHtml
 from cleanpipe.stages.language import DetectLanguage
+from cleanpipe.stages.leftovers import StripExtractionLeftovers
 from cleanpipe.stages.linklists import StripLinkLists
 from cleanpipe.stages.markers import StripCommentMarkers
 from cleanpipe.stages.titles import StripDuplicateTitle
@@ -15,5 +16,6 @@ __all__ = [
     "FixEncoding",
     "StripCommentMarkers",
     "StripDuplicateTitle",
+    "StripExtractionLeftovers",
     "StripLinkLists",
 ]
