@@ -15,6 +15,7 @@ The same seed and size give the same bytes, so figures from two runs compare.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 from collections.abc import Iterator
@@ -75,10 +76,8 @@ def generate(spec: CorpusSpec, pages: list[list[str]]) -> Iterator[tuple[str, by
         text = "".join(lines)
         data = text.encode("utf-8")
         if rng.random() < spec.cp1252_docs:
-            try:
+            with contextlib.suppress(UnicodeEncodeError):  # not representable: stays UTF-8
                 data = text.encode("cp1252")
-            except UnicodeEncodeError:
-                pass  # not representable: stays UTF-8
         yield f"{number // 1000:03d}/{number:06d}.txt", data
         total += len(data)
         number += 1
@@ -99,7 +98,9 @@ def write_corpus(out: Path, spec: CorpusSpec, *, jsonl_shards: int = 8) -> dict[
             for path in sorted(folder.rglob("*"), reverse=True):
                 path.unlink() if path.is_file() else path.rmdir()
         folder.mkdir(parents=True, exist_ok=True)
-    shards = [(jsonl_dir / f"{i:02d}.jsonl").open("w", encoding="utf-8") for i in range(jsonl_shards)]
+    shards = [
+        (jsonl_dir / f"{i:02d}.jsonl").open("w", encoding="utf-8") for i in range(jsonl_shards)
+    ]
     docs = size = 0
     try:
         for name, data in generate(spec, load_sources()):
