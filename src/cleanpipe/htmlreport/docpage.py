@@ -18,7 +18,7 @@ from cleanpipe.htmlreport.html import attr, num, page, pct, table, text
 from cleanpipe.htmlreport.segments import SpanError, segments
 
 ROOT = "../../"  # document pages live in docs/NNN/
-EXCERPT = 160  # characters of a removal shown in the removals table
+EXCERPT = 100  # characters of a removal shown in the removals table
 
 
 def render_document(
@@ -38,10 +38,10 @@ def render_document(
         except SpanError as exc:
             input_text, missing = None, f"the input does not match the report ({exc})"
     if input_text is not None:
-        source = _highlighted(corpus, removals, rule_of, pieces, purposes)
+        source = _highlighted(corpus, removals, rule_of, pieces)
         source_note = "removed spans highlighted; hover for the rule"
     else:
-        source = _removals_only(corpus, removals, rule_of, purposes)
+        source = _removals_only(corpus, removals, rule_of)
         source_note = f"input not shown: {text(missing)}; removed spans only"
     output = (
         f'<pre class="text" id="output">{text(output_text)}</pre>'
@@ -54,7 +54,7 @@ def render_document(
         + f'<h1 class="path">{text(row.path)}</h1>'
         + _meta(row, record)
         + '<div class="docview">'
-        + f'<aside class="side">{_filters(corpus, removals, rule_of)}'
+        + f'<aside class="side">{_filters(corpus, removals, rule_of, purposes)}'
         + f"{_rule_nav(corpus, row)}</aside>"
         + f'<section class="pane"><h2>Input <small>{source_note}</small></h2>{source}</section>'
         + f'<section class="pane"><h2>Clean output</h2>{output}</section>'
@@ -69,14 +69,13 @@ def _highlighted(
     removals: list[dict[str, Any]],
     rule_of: list[int],
     pieces: list[Any],
-    purposes: Mapping[str, str],
 ) -> str:
     out: list[str] = []
     for piece in pieces:
         if piece.removal is None:
             out.append(text(piece.text))
             continue
-        out.append(_mark(corpus, piece.removal, removals[piece.removal], rule_of, purposes))
+        out.append(_mark(corpus, piece.removal, removals[piece.removal], rule_of))
     return f'<pre class="text" id="input">{"".join(out)}</pre>'
 
 
@@ -85,14 +84,12 @@ def _mark(
     number: int,
     removal: Mapping[str, Any],
     rule_of: list[int],
-    purposes: Mapping[str, str],
 ) -> str:
     stage, rule = str(removal["stage"]), str(removal["rule"])
     lines = removal["line_start"], removal["line_end"]
     where = f"line {lines[0]}" if lines[0] == lines[1] else f"lines {lines[0]}–{lines[1]}"
+    # Kept short: a page can hold thousands of marks. The stage's purpose is in the legend.
     tip = f"{stage} · {rule}\n{where}, {len(removal['text'])} characters"
-    if purposes.get(stage):
-        tip += f"\n{purposes[stage]}"
     # A removal of blank lines only would be invisible: CSS draws a marker for class "ws".
     blank = " ws" if not str(removal["text"]).strip() else ""
     return (
@@ -102,11 +99,11 @@ def _mark(
 
 
 def _removals_only(
-    corpus: Corpus, removals: list[dict[str, Any]], rule_of: list[int], purposes: Mapping[str, str]
+    corpus: Corpus, removals: list[dict[str, Any]], rule_of: list[int]
 ) -> str:
     blocks = [
         f'<div class="gap">lines {r["line_start"]}–{r["line_end"]}</div>'
-        + _mark(corpus, number, r, rule_of, purposes)
+        + _mark(corpus, number, r, rule_of)
         for number, r in sorted(enumerate(removals), key=lambda item: item[1]["start"])
     ]
     return f'<pre class="text" id="input">{"".join(blocks) or "(nothing removed)"}</pre>'
@@ -174,7 +171,13 @@ def _meta(row: DocRow, record: Mapping[str, Any]) -> str:
     return f'<div class="meta">{"".join(chips)}</div>'
 
 
-def _filters(corpus: Corpus, removals: list[dict[str, Any]], rule_of: list[int]) -> str:
+def _filters(
+    corpus: Corpus,
+    removals: list[dict[str, Any]],
+    rule_of: list[int],
+    purposes: Mapping[str, str],
+) -> str:
+    """Checkboxes per stage and rule, each stage with its purpose: why its spans went."""
     if not removals:
         return '<h3>Filter</h3><p class="empty">Nothing removed in this document.</p>'
     per_rule = Counter(rule_of)
@@ -188,6 +191,8 @@ def _filters(corpus: Corpus, removals: list[dict[str, Any]], rule_of: list[int])
                 f'<label class="stage"><input type="checkbox" checked data-stage="{colour}">'
                 f'<span class="sw s{colour}"></span>{text(stage)}</label>'
             )
+            if purposes.get(stage):
+                html.append(f'<div class="purpose">{text(purposes[stage])}</div>')
             previous_stage = stage
         html.append(
             f'<label class="rule"><input type="checkbox" checked data-rule="{rule}" '
@@ -236,7 +241,8 @@ def _removal_table(corpus: Corpus, removals: list[dict[str, Any]], rule_of: list
         excerpt = str(removal["text"]).replace("\n", "⏎ ")
         if len(excerpt) > EXCERPT:
             excerpt = excerpt[:EXCERPT] + "…"
-        lines = f"{removal['line_start']}–{removal['line_end']}"
+        first, last = removal["line_start"], removal["line_end"]
+        lines = f"{first}" if first == last else f"{first}–{last}"
         rows.append(
             f'<tr data-r="{rule_of[number]}">'
             f'<td class="n"><a href="#r{number + 1}">{number + 1}</a></td>'
