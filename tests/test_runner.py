@@ -52,10 +52,10 @@ def test_clean_file_from_python(corpus):
     assert record["status"] == "ok" and text.endswith("\n")
     assert record["input_sha256"] and record["metadata"]["bytes_sha256"]
 
+
 def test_write_atomic_leaves_nothing_behind_on_failure(tmp_path):
     target = tmp_path / "a.txt"
     write_atomic(target, b"first")
-
     with pytest.raises(TypeError):
         write_atomic(target, "not bytes")  # type: ignore[arg-type]
     assert target.read_bytes() == b"first"
