@@ -82,12 +82,17 @@ def decode_bytes(data: bytes, *, html: bool = False) -> Decoded:
         if declared is not None:
             return declared
     try:
-        return Decoded(data.decode("utf-8"), "utf-8", 1.0)
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    wide = _utf16_or_32(data)
-    if wide is not None:
-        return wide
+        text = None
+    # UTF-16/32 of ASCII-range text is "valid UTF-8" full of NULs, so it is checked first
+    # whenever NULs show up; real UTF-8 text never holds them.
+    if text is None or "\x00" in text:
+        wide = _utf16_or_32(data)
+        if wide is not None:
+            return wide
+    if text is not None:
+        return Decoded(text, "utf-8", 1.0)
     lossy = _mostly_utf8(data)
     if lossy is not None:
         return lossy

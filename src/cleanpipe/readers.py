@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from cleanpipe.decode import Decoded, decode_bytes
 from cleanpipe.document import Document
+from cleanpipe.html import is_html_name, unwrap
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 
@@ -217,13 +218,23 @@ def read_document(root: Path, relative: PurePosixPath) -> Document:
     data = read_bytes(root / relative)
     name = display_path(relative)
     metadata: dict[str, Any] = {"path": name, "bytes": len(data), "bytes_sha256": bytes_hash(data)}
-    decoded = decode_bytes(data)
+    if is_html_name(relative.name):  # the HTML path: gunzip, honour <meta charset>
+        metadata["format"] = "html"
+        try:
+            data = unwrap(relative.name, data)
+        except ValueError as exc:
+            raise RejectedFileError("error", str(exc), metadata) from None
+    decoded = decode_bytes(data, html=metadata.get("format") == "html")
     if "\x00" in decoded.text:
         decoded = _utf16_without_bom(data) or decoded
     reason = binary_reason(decoded.text)
     if reason is not None:
         raise RejectedFileError("dropped", reason, metadata)
-    metadata.update(encoding=decoded.encoding, encoding_confidence=decoded.confidence)
+    metadata.update(
+        encoding=decoded.encoding,
+        encoding_confidence=decoded.confidence,
+        encoding_source=decoded.source,
+    )
     if decoded.replaced:
         metadata["decode_replaced"] = True
     return Document(name, decoded.text, metadata)
