@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -12,6 +13,11 @@ from cleanpipe.document import Edit
 from cleanpipe.registry import register
 from cleanpipe.stage import UNCHANGED, Stage, StageOutput, param
 from cleanpipe.stages.ftfy_gate import ftfy_may_change
+
+# One line with its break, for every break ftfy rewrites to "\n". Splitting on "\n" alone
+# made a CR-only (old Mac) file one giant "line": its single rewrite then swallowed every
+# later removal, which the report had to widen to the whole document.
+_LINE = re.compile(r"[^\r\n\u2028\u2029\x85]*(?:\r\n|[\r\n\u2028\u2029\x85])?")
 
 
 @register("fix_encoding")
@@ -60,15 +66,11 @@ class FixEncoding(Stage):
             return UNCHANGED
         config = self._config()
         edits: list[Edit] = []
-        start = 0
-        length = len(text)
-        while start < length:
-            newline = text.find("\n", start)
-            end = length if newline == -1 else newline + 1
-            line = text[start:end]
-            if self._may_change(line):
+        for match in _LINE.finditer(text):
+            start, end = match.span()
+            line = match.group()
+            if line and self._may_change(line):
                 fixed = ftfy.fix_text(line, config)
                 if fixed != line:
                     edits.append(Edit(start, end, "ftfy", fixed))
-            start = end
         return StageOutput(tuple(edits))
