@@ -14,6 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from cleanpipe import __version__, registry
+from cleanpipe.cli_datasets import (
+    dataset_options,
+    engine_outcomes,
+    is_dataset,
+    run_dataset_command,
+)
 from cleanpipe.config import ConfigError
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.runner import (
@@ -52,9 +58,10 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("input_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("input_dir", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Output directory: text/, report.jsonl, summary.json.")
+              help="Output directory: text/ (or the cleaned dataset), report.jsonl, "
+                   "summary.json.")
 @click.option("--config", "-c", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Pipeline YAML (default: the packaged default config).")
 @click.option("--workers", "-j", type=click.IntRange(min=0), default=0, show_default=True,
@@ -71,11 +78,26 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 @click.option("--html-report", is_flag=True,
               help="Also write the HTML audit report into OUT/report/ (see `cleanpipe report`).")
+@dataset_options
 def run(input_dir: Path, out_dir: Path, config: Path | None, workers: int, overwrite: bool,
         resume: bool, allow_nested: bool, follow_symlinks: bool, fail_fast: bool,
-        quiet: bool, html_report: bool) -> None:
-    """Clean every file under INPUT_DIR into --out."""
+        quiet: bool, html_report: bool, **dataset: Any) -> None:
+    """Clean every file under INPUT (a directory), or every row of INPUT (a .jsonl[.gz|.zst]
+    or .parquet file), into --out."""
     pipeline = _load_pipeline(config)
+    if is_dataset(input_dir):
+        directory_only = {"--resume": resume, "--allow-nested": allow_nested,
+                          "--follow-symlinks": follow_symlinks, "--html-report": html_report}
+        try:
+            result = run_dataset_command(input_dir, out_dir, pipeline, workers=workers,
+                                         overwrite=overwrite, fail_fast=fail_fast, quiet=quiet,
+                                         directory_only=directory_only, **dataset)
+        except RunError as exc:
+            _fail(str(exc))
+            return
+        if not quiet:
+            _print_summary(result)
+        sys.exit(result.exit_code)
     options = RunOptions(
         workers=workers or (os.cpu_count() or 1),
         overwrite=overwrite,
@@ -100,6 +122,7 @@ def run(input_dir: Path, out_dir: Path, config: Path | None, workers: int, overw
         result = run_directory(
             input_dir, out_dir, pipeline, options,
             progress=lambda n: progress.advance(task, n), on_start=on_start,
+            outcomes=engine_outcomes(dataset["engine"], workers, dataset["ray_address"]),
         )
     except RunError as exc:
         _fail(str(exc))
