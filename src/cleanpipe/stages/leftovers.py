@@ -49,7 +49,8 @@ _CREDIT = re.compile(
     r"|contributing:\s.{1,200}"
     r"|.{1,200}\bcontributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\b.{0,80}"
     r"|with\s+(?:\S+\s+)?wires?"
-    r"|(?:write|email|e-mail|reach)\s+(?:to\s+)?.{1,80}?\s+(?:at|on)\s+\S+.{0,200}"
+    r"|(?:write|email|e-mail|reach)\s+(?:to\s+)?.{1,80}?\s+(?:at|on)\s+"
+    r"(?:\S+@\S+|twitter|facebook|instagram|@\w+|https?://\S+).{0,120}"
     r"|have\s+a\s+tip\?.{0,200}"
     r"|follow\s+.{1,80}?\s+on\s+(?:twitter|facebook|instagram|x)\b.{0,200}"
     r"|staff\s+reports?|(?:\w+\s+){0,3}staff\s+and\s+wire\s+reports?"
@@ -59,7 +60,7 @@ _CREDIT = re.compile(
 # Subscription and sharing prompts.
 _PROMPT = re.compile(
     r"^\W{0,2}(?:(?:subscribe|sign\s+up|get|join|start\s+your\s+day)\b.{0,200}"
-    r"\b(?:newsletters?|inbox|subscri\w+|delivered)\b.{0,200}"
+    r"\b(?:newsletters?|inbox|subscri(?:be|ber|bers|bing|ption|ptions)\b).{0,200}"
     r"|like\s+this\s+(?:story|article)\?.{0,100}"
     r"|share\s+(?:this|it)\s+(?:story|article|with\s+a\s+friend).{0,80}"
     r"|tell\s+us\s+what\s+you\s+think.{0,20}"
@@ -68,12 +69,13 @@ _PROMPT = re.compile(
     re.IGNORECASE,
 )
 _COPYRIGHT = re.compile(
-    r"^\W{0,2}(?:©|\(c\)|copyright\b).{0,150}$|^.{0,150}\ball\s+rights\s+reserved\.?$",
+    r"^\W{0,2}(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4})).{0,150}$"
+    r"|^.{0,150}\ball\s+rights\s+reserved\.?$",
     re.IGNORECASE,
 )
 _TAGS = re.compile(
     r"^\W{0,2}(?:tags?|tagged|filed\s+under|categories|category|topics?|themen|schlagwörter)"
-    r"\s*[:|]?(?:\s+.{0,300})?$",
+    r"(?:\s*[:|]\s*.{0,300}|\s*)$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
