@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from cleanpipe.cli import cli
 from cleanpipe.htmlreport import ReportError, links, write_report
 from cleanpipe.htmlreport.corpus import iter_records
-from cleanpipe.pipeline import Pipeline
+from cleanpipe.pipeline import Pipeline, input_hash
 from cleanpipe.runner import RunOptions, run_directory
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sample"
@@ -267,3 +267,30 @@ def test_cli_report_and_run_html_report(tmp_path):
     assert ran.exit_code == 0, ran.output
     assert (fresh / "report" / "index.html").is_file()
     assert len(list((fresh / "report" / "docs").rglob("*.html"))) == 3
+
+
+PAGE_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>Harbour road</title></head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article>
+<h1>Storm closes the harbour road</h1>
+<p>The harbour road was closed on Monday after the storm tore away part of the sea wall,
+and crews worked through the night to clear the stones that the waves had thrown up.</p>
+<p>Officials said the road would stay closed until engineers had checked the foundations,
+which could take until the end of the week, and asked drivers to use the bridge instead.</p>
+<p>Fishermen said the damage was the worst they had seen in a decade.</p>
+<p>Comments</p></article><footer>Copyright 2025 The Harbour Gazette</footer></body></html>
+"""
+
+
+def test_html_inputs_show_the_extracted_text_the_removals_point_into(tmp_path):
+    source = tmp_path / "input"
+    source.mkdir()
+    (source / "harbour.html").write_text(PAGE_HTML, encoding="utf-8")
+    out = tmp_path / "out"
+    config = {"name": "html", "stages": ["extract_html", "strip_comment_markers", "canonicalize"]}
+    run_directory(source, out, Pipeline.from_config(config), RunOptions(workers=1))
+    (record,) = records(out)
+    assert record["metadata"].get("positions") == "extracted_text"
+    assert write_report(out).inputs_missing == 0
+    shown = "".join(parse(out / "report" / links.doc_path(0)).input_text)
+    assert "<article>" not in shown and "harbour road was closed" in shown
+    assert input_hash(shown) == record["input_sha256"]

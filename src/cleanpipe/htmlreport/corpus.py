@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from cleanpipe.config import ConfigError
 from cleanpipe.htmlreport.segments import stage_order
-from cleanpipe.pipeline import input_hash
+from cleanpipe.pipeline import EXTRACTED, Pipeline, input_hash
 from cleanpipe.readers import read_document
 from cleanpipe.summary import Summary
 
@@ -157,22 +158,51 @@ def _order_rules(corpus: Corpus, rule_ids: dict[str, int], stages: list[str]) ->
             corpus.rule_docs[rule].append(row.index)
 
 
-def read_input(input_dir: Path | None, record: dict[str, Any]) -> tuple[str | None, str]:
-    """The decoded input text of a record, or None and why it cannot be shown."""
-    if input_dir is None:
-        return None, "the input directory is unknown (pass --input)"
-    relative = PurePosixPath(str(record.get("path") or ""))
-    # A record names a file inside the input tree; anything else is not followed.
-    if not relative.parts or relative.is_absolute() or ".." in relative.parts:
-        return None, "the record's path is not inside the input directory"
-    try:
-        text = read_document(input_dir, relative).text
-    except OSError as exc:
-        return None, f"cannot read {input_dir / relative}: {exc.strerror or exc}"
-    expected = record.get("input_sha256")
-    if expected and input_hash(text) != expected:
-        return None, f"{input_dir / relative} changed since the run (its hash differs)"
-    return text, ""
+class Inputs:
+    """The decoded input text of each record, read again from the input directory.
+
+    For a document an extracting stage turned from HTML into text, removals are positioned in
+    that extracted text (`metadata.positions`), which no file holds: it is rebuilt by cleaning
+    the document again with the run's config from `summary.json`. Either way the text must
+    hash to the record's `input_sha256`, or it is not shown.
+    """
+
+    def __init__(self, input_dir: Path | None, config: Any) -> None:
+        self.input_dir = input_dir
+        self.config = config
+        self._pipeline: Pipeline | None = None
+        self._pipeline_error = ""
+
+    def text(self, record: dict[str, Any]) -> tuple[str | None, str]:
+        """The input text of `record`, or None and why it cannot be shown."""
+        if self.input_dir is None:
+            return None, "the input directory is unknown (pass --input)"
+        relative = PurePosixPath(str(record.get("path") or ""))
+        # A record names a file inside the input tree; anything else is not followed.
+        if not relative.parts or relative.is_absolute() or ".." in relative.parts:
+            return None, "the record's path is not inside the input directory"
+        try:
+            document = read_document(self.input_dir, relative)
+        except OSError as exc:
+            return None, f"cannot read {self.input_dir / relative}: {exc.strerror or exc}"
+        text = document.text
+        if (record.get("metadata") or {}).get("positions") == EXTRACTED:
+            pipeline = self.pipeline()
+            if pipeline is None:
+                return None, f"cannot rebuild the extracted text: {self._pipeline_error}"
+            text = pipeline.run(document).input_text
+        expected = record.get("input_sha256")
+        if expected and input_hash(text) != expected:
+            return None, f"{self.input_dir / relative} changed since the run (its hash differs)"
+        return text, ""
+
+    def pipeline(self) -> Pipeline | None:
+        if self._pipeline is None and not self._pipeline_error:
+            try:
+                self._pipeline = Pipeline.from_config(self.config, source="summary.json")
+            except (ConfigError, TypeError, ValueError) as exc:
+                self._pipeline_error = str(exc) or type(exc).__name__
+        return self._pipeline
 
 
 def read_output(out_dir: Path, record: dict[str, Any]) -> str | None:

@@ -16,6 +16,7 @@ from cleanpipe.htmlreport import links
 from cleanpipe.htmlreport.corpus import Corpus, DocRow
 from cleanpipe.htmlreport.html import attr, num, page, pct, table, text
 from cleanpipe.htmlreport.segments import SpanError, segments
+from cleanpipe.pipeline import EXTRACTED
 
 ROOT = "../../"  # document pages live in docs/NNN/
 EXCERPT = 100  # characters of a removal shown in the removals table
@@ -40,6 +41,8 @@ def render_document(
     if input_text is not None:
         source = _highlighted(corpus, removals, rule_of, pieces)
         source_note = "removed spans highlighted; hover for the rule"
+        if (record.get("metadata") or {}).get("positions") == EXTRACTED:
+            source_note = "the text extracted from the HTML; " + source_note
     else:
         source = _removals_only(corpus, removals, rule_of)
         source_note = f"input not shown: {text(missing)}; removed spans only"

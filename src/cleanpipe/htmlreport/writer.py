@@ -17,10 +17,10 @@ from pathlib import Path
 from cleanpipe.htmlreport import links
 from cleanpipe.htmlreport.corpus import (
     Corpus,
+    Inputs,
     ReportError,
     iter_records,
     load_corpus,
-    read_input,
     read_output,
 )
 from cleanpipe.htmlreport.docpage import render_document
@@ -104,12 +104,13 @@ def _write_pages(root: Path, pages: Iterable[tuple[str, str]]) -> tuple[int, int
 
 def _write_documents(root: Path, corpus: Corpus, input_dir: Path | None) -> tuple[int, int, int]:
     purposes = _stage_purposes()
+    inputs = Inputs(input_dir, corpus.summary_file.get("config"))
     missing = files = size = 0
     for index, record in enumerate(iter_records(corpus.out_dir)):
         if index >= len(corpus.rows):
             break  # the report grew while we read it; the index covers what came first
         record["_index"] = index
-        input_text, why = read_input(input_dir, record)
+        input_text, why = inputs.text(record)
         missing += input_text is None
         output_text = read_output(corpus.out_dir, record)
         html = render_document(corpus, record, input_text, why, output_text, purposes)
