@@ -69,10 +69,38 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 
 
+# For ASCII, str.isalpha/isupper/isdigit/isalnum/isspace are these byte sets; counting them
+# with bytes.translate on the UTF-8 bytes (whose multi-byte sequences hold no ASCII byte)
+# runs at C speed, and only the non-ASCII characters take the Python loop.
+_HIGH = bytes(range(128, 256))
+_NOT_ALPHA = bytes(b for b in range(128) if not chr(b).isalpha()) + _HIGH
+_NOT_UPPER = bytes(b for b in range(128) if not chr(b).isupper()) + _HIGH
+_NOT_DIGIT = bytes(b for b in range(128) if not chr(b).isdigit()) + _HIGH
+_NOT_SYMBOL = bytes(b for b in range(128) if chr(b).isalnum() or chr(b).isspace()) + _HIGH
+_ALL_ASCII = bytes(range(128))
+
+
+def _char_counts(text: str) -> tuple[int, int, int, int]:
+    """Letters, upper-case letters, digits, and characters neither alphanumeric nor space."""
+    data = text.encode("utf-8", "surrogatepass")
+    letters = len(data.translate(None, _NOT_ALPHA))
+    upper = len(data.translate(None, _NOT_UPPER))
+    digits = len(data.translate(None, _NOT_DIGIT))
+    symbols = len(data.translate(None, _NOT_SYMBOL))
+    if not data.isascii():
+        for c in data.translate(None, _ALL_ASCII).decode("utf-8", "surrogatepass"):
+            if c.isalpha():
+                letters += 1
+                upper += c.isupper()
+            digits += c.isdigit()
+            symbols += not c.isalnum() and not c.isspace()
+    return letters, upper, digits, symbols
+
+
 def _local(text: str, stops: frozenset[str]) -> tuple[list[float], LineShape]:
     words = _WORD.findall(text)
     n_words = len(words)
-    letters = [c for c in text if c.isalpha()]
+    n_letters, n_upper, n_digits, n_symbols = _char_counts(text)
     alpha_words = [w for w in words if w[0].isalpha()]
     marker = marker_of(text)
     terminal = bool(_TERMINAL.search(text))
@@ -85,9 +113,9 @@ def _local(text: str, stops: frozenset[str]) -> tuple[list[float], LineShape]:
         float(text.endswith(":")),
         stop_ratio,
         sum(w[0].isupper() for w in alpha_words) / len(alpha_words) if alpha_words else 0.0,
-        sum(c.isupper() for c in letters) / len(letters) if letters else 0.0,
-        sum(c.isdigit() for c in text) / n,
-        sum(not c.isalnum() and not c.isspace() for c in text) / n,
+        n_upper / n_letters if n_letters else 0.0,
+        n_digits / n,
+        n_symbols / n,
         text.count(",") / n_words if n_words else 0.0,
         float(not text[0].isalnum() and text[0] not in "\"'“‘«¿¡("),
         float(min(len(_SEPARATORS.findall(text)), 5)),
