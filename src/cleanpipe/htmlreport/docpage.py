@@ -1,7 +1,8 @@
 """One document's page: the input with every removal highlighted in place, the output beside it.
 
 Highlights are `<mark>` elements coloured by stage (`s<i>`), tagged with their rule (`data-r`)
-for the filters in `report.js`, and titled with stage, rule, lines and the stage's purpose.
+for the filters in `report.js`, and titled with stage, rule and lines; each stage's purpose
+(why its spans went) stands once in the legend.
 When the input cannot be read back (moved, changed), the page says why and lists the removed
 spans on their own: a view that guesses positions would mislead the reviewer.
 """
@@ -24,13 +25,14 @@ EXCERPT = 100  # characters of a removal shown in the removals table
 
 def render_document(
     corpus: Corpus,
+    index: int,
     record: Mapping[str, Any],
     input_text: str | None,
     missing: str,
     output_text: str | None,
     purposes: Mapping[str, str],
 ) -> str:
-    row = corpus.rows[int(record["_index"])]
+    row = corpus.rows[index]
     removals = record.get("removals") or []
     rule_of = [corpus.rule_ids[f"{r['stage']}/{r['rule']}"] for r in removals]
     if input_text is not None:

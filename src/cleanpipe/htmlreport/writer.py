@@ -109,11 +109,10 @@ def _write_documents(root: Path, corpus: Corpus, input_dir: Path | None) -> tupl
     for index, record in enumerate(iter_records(corpus.out_dir)):
         if index >= len(corpus.rows):
             break  # the report grew while we read it; the index covers what came first
-        record["_index"] = index
         input_text, why = inputs.text(record)
         missing += input_text is None
         output_text = read_output(corpus.out_dir, record)
-        html = render_document(corpus, record, input_text, why, output_text, purposes)
+        html = render_document(corpus, index, record, input_text, why, output_text, purposes)
         size += _write(root / links.doc_path(index), html)
         files += 1
     return missing, files, size
