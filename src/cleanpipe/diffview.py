@@ -19,7 +19,7 @@ from rich.text import Text
 
 from cleanpipe.document import Result
 from cleanpipe.htmlreport.segments import PALETTE, STRONG, SpanError, segments
-from cleanpipe.pipeline import Pipeline
+from cleanpipe.pipeline import EXTRACTED, Pipeline
 from cleanpipe.readers import read_document
 
 # Hostile text may hold terminal escape sequences: every C0/C1 control except tab and the line
@@ -85,6 +85,8 @@ def _header(result: Result, title: str) -> Text:
     header.append(result.status, style=status_style)
     if result.reason:
         header.append(f" ({visible(result.reason)})", style="yellow")
+    if result.metadata.get("positions") == EXTRACTED:
+        header.append("  text extracted from HTML", style="cyan")
     lang = result.metadata.get("lang")
     if lang:
         header.append(f"  lang {visible(str(lang))}")
