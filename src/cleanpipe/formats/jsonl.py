@@ -8,6 +8,7 @@ JSON too, not only on cleaning. A record's other fields are written back as they
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 from collections.abc import Iterator
@@ -38,7 +39,9 @@ def open_binary(path: Path, mode: str = "rb") -> IO[bytes]:
             return gzip.GzipFile(path, mode, mtime=0)  # type: ignore[return-value]
         return gzip.open(path, mode)  # type: ignore[return-value]
     if name.endswith(".zst"):
-        return _zstandard().open(path, mode)  # type: ignore[no-any-return]
+        stream = _zstandard().open(path, mode)
+        # zstandard's reader cannot iterate lines itself; a buffer on top can
+        return stream if "w" in mode else io.BufferedReader(stream)  # type: ignore[no-any-return]
     return path.open(mode)  # type: ignore[return-value]
 
 
