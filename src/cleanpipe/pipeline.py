@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
@@ -93,6 +94,7 @@ class Pipeline:
         metadata: dict[str, Any] = dict(doc.metadata)
         maps: list[EditMap] = []
         removals: list[Removal] = []
+        removed = _Removed()
         rewrites: Counter[str] = Counter()
         lines = LineIndex(input_text)
         for stage in self.stages:
@@ -115,13 +117,12 @@ class Pipeline:
                 input_text = text = new_text
                 lines = LineIndex(input_text)
                 maps = []
+                removed = _Removed()
                 metadata["positions"] = EXTRACTED
             elif output.edits:
                 if stage.removes:
                     removals.extend(
-                        _locate(stage.name, edit, maps, input_text, lines)
-                        for edit in output.edits
-                        if edit.end > edit.start
+                        _locate(stage.name, output.edits, maps, removed, input_text, lines)
                     )
                 else:
                     rewrites.update(f"{stage.name}/{edit.rule}" for edit in output.edits)
@@ -141,21 +142,73 @@ class Pipeline:
 
 
 def _locate(
-    stage: str, edit: Edit, maps: list[EditMap], input_text: str, lines: LineIndex
-) -> Removal:
-    start, end = edit.start, edit.end
-    for edit_map in reversed(maps):
-        start = edit_map.to_input(start, is_end=False)
-        end = edit_map.to_input(end, is_end=True)
-    return Removal(
-        stage=stage,
-        rule=edit.rule,
-        text=input_text[start:end],
-        start=start,
-        end=end,
-        line_start=lines.line_of(start),
-        line_end=lines.line_of(max(start, end - 1)),
-    )
+    stage: str,
+    edits: Sequence[Edit],
+    maps: list[EditMap],
+    removed: _Removed,
+    input_text: str,
+    lines: LineIndex,
+) -> list[Removal]:
+    """A stage's removals positioned in the input, each cut around text already removed.
+
+    A span of a later stage's text maps back to one input span, which contains whatever an
+    earlier stage deleted inside it (a footer cut after a repeated title was cut from its
+    middle); reporting that span would count the title twice and break disjointness.
+    """
+    found: list[tuple[int, int, str]] = []
+    floor = 0  # two edits widened to one rewrite must not overlap either
+    for edit in edits:
+        if edit.end <= edit.start:
+            continue
+        start, end = edit.start, edit.end
+        for edit_map in reversed(maps):
+            start = edit_map.to_input(start, is_end=False)
+            end = edit_map.to_input(end, is_end=True)
+        start = max(start, floor)
+        floor = max(floor, end)
+        found.extend((a, b, edit.rule) for a, b in removed.gaps(start, end))
+    removed.merge([(a, b) for a, b, _ in found])
+    return [
+        Removal(
+            stage=stage,
+            rule=rule,
+            text=input_text[start:end],
+            start=start,
+            end=end,
+            line_start=lines.line_of(start),
+            line_end=lines.line_of(max(start, end - 1)),
+        )
+        for start, end, rule in found
+    ]
+
+
+class _Removed:
+    """Input spans reported as removed so far: sorted, disjoint."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def gaps(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """The pieces of `[start, end)` not removed yet."""
+        index = bisect_right(self._ends, start)
+        cursor = start
+        while index < len(self._starts) and self._starts[index] < end:
+            if self._starts[index] > cursor:
+                yield cursor, self._starts[index]
+            cursor = max(cursor, self._ends[index])
+            index += 1
+        if cursor < end:
+            yield cursor, end
+
+    def merge(self, spans: list[tuple[int, int]]) -> None:
+        """Add sorted spans disjoint from the ones held (one linear merge per stage)."""
+        if spans:
+            merged = sorted([*zip(self._starts, self._ends, strict=True), *spans])
+            self._starts = [a for a, _ in merged]
+            self._ends = [b for _, b in merged]
 
 
 def as_document(record: Document | Mapping[str, Any] | str, number: int = 0) -> Document:
