@@ -259,7 +259,8 @@ JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(extra=st.dictionaries(st.text().filter(lambda k: k not in ("id", "text")), JSON_VALUES,
                              max_size=4),
        text=st.text(min_size=1))
