@@ -18,6 +18,11 @@ from cleanpipe.stages.ftfy_gate import ftfy_may_change
 # made a CR-only (old Mac) file one giant "line": its single rewrite then swallowed every
 # later removal, which the report had to widen to the whole document.
 _LINE = re.compile(r"[^\r\n\u2028\u2029\x85]*(?:\r\n|[\r\n\u2028\u2029\x85])?")
+# Fullwidth punctuation and digits (，：（）２０１９) are the normal typography of Chinese,
+# Japanese and Korean text; ftfy's width folding is meant for fullwidth Latin typed into
+# Western text, and turned correct Chinese "，" into ",". Lines holding kana, hanzi/kanji or
+# hangul are therefore fixed without it (halfwidth katakana on such lines stay as they are).
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 @register("fix_encoding")
@@ -65,12 +70,13 @@ class FixEncoding(Stage):
         if not self._may_change(text):
             return UNCHANGED
         config = self._config()
+        cjk_config = config._replace(fix_character_width=False)
         edits: list[Edit] = []
         for match in _LINE.finditer(text):
             start, end = match.span()
             line = match.group()
             if line and self._may_change(line):
-                fixed = ftfy.fix_text(line, config)
+                fixed = ftfy.fix_text(line, cjk_config if _CJK.search(line) else config)
                 if fixed != line:
                     edits.append(Edit(start, end, "ftfy", fixed))
         return StageOutput(tuple(edits))
