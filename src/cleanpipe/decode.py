@@ -75,12 +75,14 @@ def decode_bytes(data: bytes, *, html: bool = False) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             body = data[len(bom) :]
-            text = body.decode(encoding, errors="replace")
-            return Decoded(text, encoding, 1.0, _was_replaced(text, body, encoding), "bom")
+            unmarked = body.decode(encoding, errors="replace")
+            replaced = _was_replaced(unmarked, body, encoding)
+            return Decoded(unmarked, encoding, 1.0, replaced, "bom")
     if html:
         declared = _declared(data)
         if declared is not None:
             return declared
+    text: str | None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -146,7 +146,7 @@ def _trafilatura(
         document = bare_extraction(html, options=settings, as_dict=False)
     except Exception:  # trafilatura on a hostile page: fall back, never crash a run
         return "", {}
-    if document is None:
+    if document is None or isinstance(document, dict):
         return "", {}
     metadata = _metadata(document) if with_metadata else {}
     settings.with_metadata = False  # the text alone, without trafilatura's YAML header
