@@ -204,7 +204,8 @@ def _filters(
             f'data-of="{colour}">{text(name)} <span class="muted">{per_rule[rule]}</span></label>'
         )
     html.append(
-        '</div><p class="hint">Keys <kbd>n</kbd> / <kbd>p</kbd>: next or previous removal.</p>'
+        '</div><p class="hint">Unchecked rules are greyed out. Keys <kbd>n</kbd> / '
+        "<kbd>p</kbd>: next or previous removal.</p>"
     )
     return "".join(html)
 
