@@ -294,3 +294,14 @@ def test_html_inputs_show_the_extracted_text_the_removals_point_into(tmp_path):
     shown = "".join(parse(out / "report" / links.doc_path(0)).input_text)
     assert "<article>" not in shown and "harbour road was closed" in shown
     assert input_hash(shown) == record["input_sha256"]
+
+
+def test_a_torn_last_line_is_left_out_but_a_corrupt_line_is_refused(tmp_path):
+    _, out = make_run(tmp_path, hostile=False)
+    report = out / "report.jsonl"
+    whole = report.read_text(encoding="utf-8")
+    report.write_text(whole + '{"id": "half', encoding="utf-8")  # killed mid-write
+    assert write_report(out).documents == 2
+    report.write_text('{"id": "half\n' + whole, encoding="utf-8")
+    with pytest.raises(ReportError, match=r"report\.jsonl:1: not a JSON record"):
+        write_report(out)

@@ -83,14 +83,22 @@ class Corpus:
 
 
 def iter_records(out_dir: Path) -> Iterator[dict[str, Any]]:
+    """The records of `report.jsonl`, in order.
+
+    A run killed mid-write leaves a torn last line (no newline; `--resume` rewrites it): it is
+    left out, as the run itself would. Any other line that is not a JSON object is an error,
+    since an audit of a corrupted report would be an audit of something else.
+    """
     path = out_dir / "report.jsonl"
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
+                if not line.endswith("\n"):
+                    return
                 raise ReportError(f"{path}:{number}: not a JSON record ({exc.msg})") from None
             if not isinstance(record, dict):
                 raise ReportError(f"{path}:{number}: not a JSON object")
