@@ -220,7 +220,7 @@ def _write_html_report(out_dir: Path, input_dir: Path | None, quiet: bool) -> No
                   highlight=False, markup=False, soft_wrap=True)
         if stats.inputs_missing:
             err.print(f"note: {stats.inputs_missing:,} documents shown without their input "
-                      "text (inputs moved or changed; pass --input DIR)",
+                      "text (each page says why; moved inputs: pass --input DIR)",
                       highlight=False, markup=False, soft_wrap=True)
 
 

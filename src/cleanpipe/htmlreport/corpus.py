@@ -185,6 +185,8 @@ class Inputs:
         """The input text of `record`, or None and why it cannot be shown."""
         if self.input_dir is None:
             return None, "the input directory is unknown (pass --input)"
+        if self.input_dir.is_file():
+            return None, "the run read a dataset file, whose rows are not read back"
         relative = PurePosixPath(str(record.get("path") or ""))
         # A record names a file inside the input tree; anything else is not followed.
         if not relative.parts or relative.is_absolute() or ".." in relative.parts:

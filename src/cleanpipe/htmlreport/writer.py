@@ -76,7 +76,8 @@ def write_report(
 
 
 def _recorded_input(corpus: Corpus) -> Path | None:
-    recorded = corpus.summary_file.get("input_dir")
+    """The run's input: `input_dir` of a directory run, `input` of a JSONL/Parquet run."""
+    recorded = corpus.summary_file.get("input_dir") or corpus.summary_file.get("input")
     return Path(recorded) if isinstance(recorded, str) and recorded else None
 
 
