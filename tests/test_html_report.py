@@ -68,7 +68,7 @@ class PageParser(HTMLParser):
         self.srcs: list[str] = []
         self.ids: set[str] = set()
         self.scripts = 0
-        self._in_input = self._in_mark = False
+        self._in_input = self._in_mark = self._pre_start = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
@@ -81,7 +81,7 @@ class PageParser(HTMLParser):
         if tag == "script":
             self.scripts += 1
         if tag == "pre" and found.get("id") == "input":
-            self._in_input = True
+            self._in_input = self._pre_start = True
         if tag == "mark" and self._in_input:
             self._in_mark = True
             self.marks.append(found)
@@ -94,6 +94,9 @@ class PageParser(HTMLParser):
             self._in_mark = False
 
     def handle_data(self, data: str) -> None:
+        if self._pre_start and data.startswith("\n"):
+            data = data[1:]  # as a browser does: one newline right after <pre> is dropped
+        self._pre_start = False
         if self._in_input:
             self.input_text.append(data)
         if self._in_mark:
@@ -305,3 +308,16 @@ def test_a_torn_last_line_is_left_out_but_a_corrupt_line_is_refused(tmp_path):
     report.write_text('{"id": "half\n' + whole, encoding="utf-8")
     with pytest.raises(ReportError, match=r"report\.jsonl:1: not a JSON record"):
         write_report(out)
+
+
+def test_a_text_that_starts_with_blank_lines_keeps_them(tmp_path):
+    source = tmp_path / "input"
+    source.mkdir()
+    (source / "a.txt").write_text("\n\nHarbour news today\nHarbour news today\nBody.\n",
+                                  encoding="utf-8")
+    out = tmp_path / "out"
+    run_directory(source, out, Pipeline.from_config(CONFIG), RunOptions(workers=1))
+    write_report(out)
+    raw = (out / "report" / links.doc_path(0)).read_text(encoding="utf-8")
+    # A browser drops one newline after <pre>: the page must carry one more than the text.
+    assert '<pre class="text" id="input">\n\n\nHarbour news today' in raw

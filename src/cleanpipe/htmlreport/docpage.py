@@ -49,7 +49,7 @@ def render_document(
         source = _removals_only(corpus, removals, rule_of)
         source_note = f"input not shown: {text(missing)}; removed spans only"
     output = (
-        f'<pre class="text" id="output">{text(output_text)}</pre>'
+        f'<pre class="text" id="output">\n{text(output_text)}</pre>'
         if output_text is not None
         else f'<p class="empty">No output: {text(row.status)}'
         f"{': ' + text(row.reason) if row.reason else ''}.</p>"
@@ -81,7 +81,8 @@ def _highlighted(
             out.append(text(piece.text))
             continue
         out.append(_mark(corpus, piece.removal, removals[piece.removal], rule_of))
-    return f'<pre class="text" id="input">{"".join(out)}</pre>'
+    # HTML drops one newline right after <pre>: this one, so a text's own first newline stays.
+    return f'<pre class="text" id="input">\n{"".join(out)}</pre>'
 
 
 def _mark(
