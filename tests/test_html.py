@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleanpipe import Pipeline
 from cleanpipe import html as html_module
@@ -161,3 +163,39 @@ def test_mixed_directory_in_one_run(tmp_path: Path):
     assert summary["documents"] == 6
     assert summary["encodings"] == {"cp1252": 1, "shift_jis": 1, "utf-16-le": 1, "utf-8": 3}
     assert result.exit_code == 0
+
+
+_HTMLISH = st.lists(
+    st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<h1>", "</h1>", "<li>", "<br>",
+                     "<script>x()</script>", "Read more: A headline", "By Jane Doe", "©",
+                     "The council met on Monday and approved the budget for next year.",
+                     "\n", " ", "&amp;", "<meta charset='utf-8'>", "Ünïcödé ，文字"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=20, deadline=None)
+@given(_HTMLISH)
+def test_html_path_never_raises_and_keeps_the_replay_contract(page):
+    pipeline = Pipeline([ExtractHtml(), StripExtractionLeftovers()])
+    result = pipeline.clean(page, {"format": "html"})
+    assert result.status in ("ok", "dropped"), result.reason
+    for removal in result.removals:
+        assert result.input_text[removal.start : removal.end] == removal.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Read more: Five things to watch", "DON'T MISS", "By Jane Doe", "March 4, 2024",
+    "Tags: a, b", "© 2024 Example", "The article goes on with a sentence.", "- an item",
+    "Headline Of The Page", "", "Reporting by X; Editing by Y", "Sign up for our newsletter",
+]), max_size=25).map("\n".join))
+def test_leftovers_remove_whole_lines_only(text):
+    stage = StripExtractionLeftovers()
+    output = stage(text, {"positions": "extracted_text", "title": "Headline Of The Page"})
+    previous = 0
+    for edit in output.edits:
+        assert previous <= edit.start < edit.end <= len(text)
+        assert edit.start == 0 or text[edit.start - 1] == "\n"
+        assert edit.end == len(text) or text[edit.end - 1] == "\n"
+        previous = edit.end
