@@ -199,3 +199,19 @@ def test_leftovers_remove_whole_lines_only(text):
         assert edit.start == 0 or text[edit.start - 1] == "\n"
         assert edit.end == len(text) or text[edit.end - 1] == "\n"
         previous = edit.end
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("<!DOCTYPE html><html>", True), ("\ufeff  <!-- x --><html lang=en>", True),
+     ("<head><title>t</title>", True), ("Plain text that quotes <html> later.", False),
+     ("<p>a fragment</p>", False)],
+)
+def test_looks_like_html(text, expected):
+    assert html_module.looks_like_html(text) is expected
+
+
+def test_sniff_extracts_pages_that_arrive_without_format():
+    assert ExtractHtml()(PAGE, {}).edits == ()
+    output = ExtractHtml(sniff=True)(PAGE, {})
+    assert len(output.edits) == 1 and "harbour ferry resumed" in output.edits[0].replacement

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,9 @@ from typing import Any
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")
 MAX_HTML_BYTES = 64 * 1024 * 1024  # a gzip bomb must not fill a worker's memory
 METADATA_FIELDS = ("title", "author", "date", "sitename", "url", "hostname", "description")
+_PAGE_START = re.compile(
+    r"\A\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\b", re.IGNORECASE | re.DOTALL
+)
 INSTALL_HINT = "HTML input needs trafilatura: pip install 'cleanpipe[html]'"
 
 
@@ -35,6 +39,14 @@ class HtmlUnavailableError(RuntimeError):
 def is_html_name(name: str) -> bool:
     """Whether a file name is one the HTML path reads (`.html`, `.htm`, gzipped or not)."""
     return name.lower().endswith(HTML_SUFFIXES)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a text starts like an HTML page (a doctype or an <html> or <head> tag).
+
+    Only the start counts: a text that merely quotes a tag further down is not a page.
+    """
+    return _PAGE_START.match(text[:1024]) is not None
 
 
 def unwrap(name: str, data: bytes) -> bytes:

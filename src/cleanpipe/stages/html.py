@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleanpipe.document import Edit
-from cleanpipe.html import ExtractOptions, extract
+from cleanpipe.html import ExtractOptions, extract, looks_like_html
 from cleanpipe.registry import register
 from cleanpipe.stage import UNCHANGED, Stage, StageOutput, param
 
@@ -32,6 +32,9 @@ class ExtractHtml(Stage):
     include_comments: bool = param(False, "keep the page's reader comments after the article")
     include_links: bool = param(False, "keep link targets in the text")
     fast: bool = param(False, "skip trafilatura's second-opinion extractors (faster, rougher)")
+    sniff: bool = param(
+        False, "also extract documents without `format: html` that start like an HTML page"
+    )
     recall_guard: float = param(
         0.15,
         "with favor_precision: use the balanced extraction when the precise one keeps less "
@@ -56,7 +59,7 @@ class ExtractHtml(Stage):
         )
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
-        if metadata.get("format") != "html":
+        if metadata.get("format") != "html" and not (self.sniff and looks_like_html(text)):
             return UNCHANGED
         url = metadata.get("url") if isinstance(metadata.get("url"), str) else None
         result = extract(text, self._options(), url=url)
