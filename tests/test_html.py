@@ -162,6 +162,7 @@ def test_mixed_directory_in_one_run(tmp_path: Path):
     summary = json.loads((tmp_path / "out/summary.json").read_text(encoding="utf-8"))
     assert summary["documents"] == 6
     assert summary["encodings"] == {"cp1252": 1, "shift_jis": 1, "utf-16-le": 1, "utf-8": 3}
+    assert sum(summary["extractors"].values()) == 3  # the three pages, whichever extractor
     assert result.exit_code == 0
 
 

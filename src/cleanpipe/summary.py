@@ -32,6 +32,7 @@ class Summary:
     rewrites: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
     encodings: Counter[str] = field(default_factory=Counter)
+    extractors: Counter[str] = field(default_factory=Counter)  # HTML documents, by extractor
 
     def add(self, record: dict[str, Any]) -> None:
         """Count one `report.jsonl` record."""
@@ -56,6 +57,9 @@ class Summary:
         encoding = record.get("metadata", {}).get("encoding")
         if encoding:
             self.encodings[encoding] += 1
+        extraction = record.get("metadata", {}).get("extraction")
+        if isinstance(extraction, dict) and extraction.get("extractor"):
+            self.extractors[extraction["extractor"]] += 1
 
     def __add__(self, other: Summary) -> Summary:
         rules = dict(self.rules)
@@ -71,6 +75,7 @@ class Summary:
             rewrites=self.rewrites + other.rewrites,
             languages=self.languages + other.languages,
             encodings=self.encodings + other.encodings,
+            extractors=self.extractors + other.extractors,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,6 +93,7 @@ class Summary:
             "rewrites": dict(sorted(self.rewrites.items())),
             "languages": dict(sorted(self.languages.items())),
             "encodings": dict(sorted(self.encodings.items())),
+            "extractors": dict(sorted(self.extractors.items())),
         }
 
 
