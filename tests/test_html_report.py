@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from cleanpipe.cli import cli
 from cleanpipe.htmlreport import ReportError, links, write_report
-from cleanpipe.htmlreport.corpus import iter_records
+from cleanpipe.htmlreport.corpus import Corpus, Examples, iter_records
 from cleanpipe.pipeline import Pipeline, input_hash
 from cleanpipe.runner import RunOptions, run_directory
 
@@ -321,3 +321,33 @@ def test_a_text_that_starts_with_blank_lines_keeps_them(tmp_path):
     raw = (out / "report" / links.doc_path(0)).read_text(encoding="utf-8")
     # A browser drops one newline after <pre>: the page must carry one more than the text.
     assert '<pre class="text" id="input">\n\n\nHarbour news today' in raw
+
+
+def test_each_rule_page_shows_what_the_rule_removed(tmp_path):
+    _, out = make_run(tmp_path)
+    write_report(out)
+    overview = (out / "report" / "index.html").read_text(encoding="utf-8")
+    for rule_id, rule in re.findall(r'href="lists/rule-(\d+)-1.html">([^<]+)</a>', overview):
+        page = (out / "report" / "lists" / f"rule-{rule_id}-1.html").read_text(encoding="utf-8")
+        examples = page.split('<table id="examples">', 1)[1].split("</table>", 1)[0]
+        expected = [
+            (i, x["text"]) for i, r in enumerate(records(out)) for x in r["removals"]
+            if x["rule"] == rule
+        ]
+        first_per_doc = dict(reversed(expected))  # document -> its first removal by the rule
+        assert examples.count("<tr>") == len(first_per_doc) + 1  # and the head row
+        for text in first_per_doc.values():
+            shown = text[: Examples.EXCERPT].replace("\n", "⏎ ")
+            assert html.escape(shown, quote=False) in examples
+
+
+def test_examples_are_spread_over_the_whole_run():
+    corpus = Corpus(Path(), {}, rules=["s/r"], rule_docs=[list(range(0, 2000, 2))],
+                    rule_ids={"s/r": 0})
+    examples = Examples(corpus, per_rule=10)
+    assert sorted(examples.chosen[0]) == list(range(0, 2000, 200))
+    removal = {"stage": "s", "rule": "r", "text": "x" * 500, "line_start": 4}
+    examples.add(200, {"removals": [removal, removal]})  # sampled: first removal only
+    examples.add(202, {"removals": [removal]})  # not sampled
+    assert [(e.index, e.line, len(e.text)) for e in examples.by_rule[0]] == [
+        (200, 4, Examples.EXCERPT + 1)]

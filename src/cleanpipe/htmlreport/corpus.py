@@ -82,6 +82,46 @@ class Corpus:
         return stages if isinstance(stages, list) else []
 
 
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One removal shown on its rule's page: where it is, and (the start of) what went."""
+
+    index: int  # document
+    line: int
+    text: str
+
+
+class Examples:
+    """Up to `per_rule` removals of each rule, from documents spread evenly over the corpus.
+
+    The first documents of a corpus are often alike (one site, one crawl day); spreading the
+    sample shows a reviewer what a rule does across the whole run.
+    """
+
+    EXCERPT = 200
+
+    def __init__(self, corpus: Corpus, per_rule: int = 100) -> None:
+        self.chosen: list[set[int]] = []
+        for docs in corpus.rule_docs:
+            step = max(1, len(docs) / per_rule)
+            self.chosen.append({docs[int(k * step)] for k in range(min(per_rule, len(docs)))})
+        self.rule_ids = corpus.rule_ids
+        self.by_rule: list[list[Example]] = [[] for _ in corpus.rule_docs]
+
+    def add(self, index: int, record: dict[str, Any]) -> None:
+        """Take the first removal of each sampled rule in document `index`."""
+        taken: set[int] = set()
+        for removal in record.get("removals") or []:
+            rule = self.rule_ids[f"{removal['stage']}/{removal['rule']}"]
+            if rule in taken or index not in self.chosen[rule]:
+                continue
+            taken.add(rule)
+            excerpt = str(removal["text"])
+            if len(excerpt) > self.EXCERPT:
+                excerpt = excerpt[: self.EXCERPT] + "…"
+            self.by_rule[rule].append(Example(index, removal["line_start"], excerpt))
+
+
 def iter_records(out_dir: Path) -> Iterator[dict[str, Any]]:
     """The records of `report.jsonl`, in order.
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from cleanpipe.htmlreport import links
-from cleanpipe.htmlreport.corpus import Corpus, DocRow
+from cleanpipe.htmlreport.corpus import Corpus, DocRow, Example
 from cleanpipe.htmlreport.html import attr, num, page, pct, table, text
 
 ROOT = "../"  # list pages live in lists/
 
 
 def list_pages(
-    corpus: Corpus, name: str, title: str, indices: Sequence[int], rule: int | None = None
+    corpus: Corpus,
+    name: str,
+    title: str,
+    indices: Sequence[int],
+    rule: int | None = None,
+    examples: Sequence[Example] = (),
 ) -> Iterator[tuple[str, str]]:
-    """(relative path, html) of every page of one list."""
+    """(relative path, html) of every page of one list; a rule's first page shows examples."""
     size = links.ROWS_PER_LIST_PAGE
     total = links.pages_for(len(indices))
     for number in range(1, total + 1):
@@ -25,6 +30,7 @@ def list_pages(
             f"<h1>{text(title)}</h1>"
             f'<p class="sub">{num(len(indices))} documents · page {number} of {total}</p>'
             f"{pager}"
+            + (_examples(examples, rule) if number == 1 and examples else "")
             + table(
                 ["#", "document", "status", "lang", "#chars in", "#removed", "#share", "rules"],
                 rows,
@@ -33,6 +39,24 @@ def list_pages(
             + pager
         )
         yield links.list_path(name, number), page(f"{title} ({number}/{total})", ROOT, body)
+
+
+def _examples(examples: Sequence[Example], rule: int | None) -> str:
+    """What the rule removed, one removal from each of up to 100 documents spread evenly."""
+    rows = [
+        f'<tr><td class="n muted">{e.index + 1}</td>'
+        f'<td class="n"><a href="{ROOT}{links.doc_path(e.index)}#only={rule}">'
+        f"line {e.line}</a></td>"
+        f'<td class="excerpt">{text(e.text.replace(chr(10), "⏎ "))}</td></tr>'
+        for e in examples
+    ]
+    return (
+        f"<h2>What it removed</h2><p class=\"hint\">One removal from each of {len(rows)} "
+        "documents spread over the run: read them for article text that should have stayed."
+        "</p>"
+        + table(["#document", "where", "removed text"], rows, "examples")
+        + "<h2>Documents</h2>"
+    )
 
 
 def _row(corpus: Corpus, row: DocRow, rule: int | None) -> str:

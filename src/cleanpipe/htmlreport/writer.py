@@ -17,6 +17,7 @@ from pathlib import Path
 from cleanpipe.htmlreport import links
 from cleanpipe.htmlreport.corpus import (
     Corpus,
+    Examples,
     Inputs,
     ReportError,
     iter_records,
@@ -59,8 +60,9 @@ def write_report(
     building.mkdir(parents=True)
     try:
         files, size = _write_assets(building, corpus)
-        counts = _write_pages(building, _pages(corpus))
-        missing, doc_files, doc_size = _write_documents(building, corpus, source)
+        examples = Examples(corpus)
+        missing, doc_files, doc_size = _write_documents(building, corpus, source, examples)
+        counts = _write_pages(building, _pages(corpus, examples))
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -81,7 +83,7 @@ def _recorded_input(corpus: Corpus) -> Path | None:
     return Path(recorded) if isinstance(recorded, str) and recorded else None
 
 
-def _pages(corpus: Corpus) -> Iterable[tuple[str, str]]:
+def _pages(corpus: Corpus, examples: Examples) -> Iterable[tuple[str, str]]:
     yield "index.html", page("cleanpipe report", "", render_overview(corpus), "overview")
     everyone = [row.index for row in corpus.rows]
     yield from list_pages(corpus, "all", "All documents", everyone)
@@ -92,7 +94,8 @@ def _pages(corpus: Corpus) -> Iterable[tuple[str, str]]:
         yield from list_pages(corpus, name, f"Documents with status {status}", chosen)
     for rule, key in enumerate(corpus.rules):
         title = f"Documents with removals by {key}"
-        yield from list_pages(corpus, links.rule_list(rule), title, corpus.rule_docs[rule], rule)
+        yield from list_pages(corpus, links.rule_list(rule), title, corpus.rule_docs[rule], rule,
+                              examples.by_rule[rule])
 
 
 def _write_pages(root: Path, pages: Iterable[tuple[str, str]]) -> tuple[int, int]:
@@ -103,13 +106,16 @@ def _write_pages(root: Path, pages: Iterable[tuple[str, str]]) -> tuple[int, int
     return files, size
 
 
-def _write_documents(root: Path, corpus: Corpus, input_dir: Path | None) -> tuple[int, int, int]:
+def _write_documents(
+    root: Path, corpus: Corpus, input_dir: Path | None, examples: Examples
+) -> tuple[int, int, int]:
     purposes = _stage_purposes()
     inputs = Inputs(input_dir, corpus.summary_file.get("config"))
     missing = files = size = 0
     for index, record in enumerate(iter_records(corpus.out_dir)):
         if index >= len(corpus.rows):
             break  # the report grew while we read it; the index covers what came first
+        examples.add(index, record)
         input_text, why = inputs.text(record)
         missing += input_text is None
         output_text = read_output(corpus.out_dir, record)
