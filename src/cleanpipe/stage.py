@@ -72,6 +72,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# What `str.strip()` strips (every `isspace()` character), plus the invisible characters
+# canonicalize deletes: a line holding only a zero-width space is blank to every stage, or a
+# stage would see it as text on a first pass and not on the second (after canonicalize).
+_BLANK_EDGE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+    "\u200b\u2060\ufeff\u00ad"
+)
+
+
 class Line(NamedTuple):
     """One line of a text: `text` excludes the newline; `end` includes it when present.
 
@@ -86,11 +96,11 @@ class Line(NamedTuple):
 
     @property
     def stripped(self) -> str:
-        return self.text.strip()
+        return self.text.strip(_BLANK_EDGE)
 
     @property
     def blank(self) -> bool:
-        return not self.text.strip()
+        return not self.text.strip(_BLANK_EDGE)
 
 
 def split_lines(text: str) -> list[Line]:
