@@ -15,20 +15,13 @@ from importlib import resources
 from pathlib import Path
 
 from cleanpipe.htmlreport import links
-from cleanpipe.htmlreport.corpus import (
-    Corpus,
-    Examples,
-    Inputs,
-    ReportError,
-    iter_records,
-    load_corpus,
-    read_output,
-)
+from cleanpipe.htmlreport.corpus import Corpus, Examples, ReportError, iter_records, load_corpus
 from cleanpipe.htmlreport.docpage import render_document
 from cleanpipe.htmlreport.html import page
 from cleanpipe.htmlreport.lists import list_pages
 from cleanpipe.htmlreport.overview import render_overview
 from cleanpipe.htmlreport.segments import PALETTE, STRONG
+from cleanpipe.htmlreport.texts import Inputs, read_output
 
 
 @dataclass(frozen=True)
