@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from cleanpipe import Pipeline
 from cleanpipe import html as html_module
+from cleanpipe.config import ConfigError
 from cleanpipe.html import ExtractOptions, extract, is_html_name, unwrap
 from cleanpipe.readers import read_document
 from cleanpipe.runner import RunOptions, run_directory
+from cleanpipe.stages.encoding import FixEncoding
 from cleanpipe.stages.html import ExtractHtml
 from cleanpipe.stages.leftovers import StripExtractionLeftovers
 from tests.fixture_cases import FIXTURES
@@ -216,3 +218,9 @@ def test_sniff_extracts_pages_that_arrive_without_format():
     assert ExtractHtml()(PAGE, {}).edits == ()
     output = ExtractHtml(sniff=True)(PAGE, {})
     assert len(output.edits) == 1 and "harbour ferry resumed" in output.edits[0].replacement
+
+
+def test_extraction_must_come_before_removing_stages():
+    with pytest.raises(ConfigError, match="must come before every stage that removes text"):
+        Pipeline([StripExtractionLeftovers(), ExtractHtml()])
+    Pipeline([FixEncoding(), ExtractHtml(), StripExtractionLeftovers()])  # a rewriter may

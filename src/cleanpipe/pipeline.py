@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cleanpipe.config import build_stages, load_yaml
+from cleanpipe.config import ConfigError, build_stages, load_yaml
 from cleanpipe.document import Document, Edit, Removal, Result
 from cleanpipe.edits import EditMap, apply_edits
 from cleanpipe.stage import Stage
@@ -29,6 +29,7 @@ class Pipeline:
                 raise TypeError(f"not a stage: {stage!r}")
         self.stages: tuple[Stage, ...] = tuple(stages)
         self.name = name
+        _check_extraction_order(self.stages)
         self._config_hash: str | None = None  # stages are frozen: hashed once, on first use
 
     # construction -------------------------------------------------------------------------
@@ -36,7 +37,11 @@ class Pipeline:
     @classmethod
     def from_config(cls, config: Mapping[str, Any], source: str = "<config>") -> Pipeline:
         name = str(config.get("name", "custom")) if isinstance(config, Mapping) else "custom"
-        return cls(build_stages(config, source), name=name)
+        stages = build_stages(config, source)
+        try:
+            return cls(stages, name=name)
+        except ConfigError as exc:  # the stage order: say which file, as for other errors
+            raise ConfigError(f"{source}: {exc}") from None
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Pipeline:
@@ -139,6 +144,19 @@ class Pipeline:
 
     def __repr__(self) -> str:
         return f"Pipeline({[s.name for s in self.stages]!r}, name={self.name!r})"
+
+
+def _check_extraction_order(stages: Sequence[Stage]) -> None:
+    """An extracting stage replaces the text wholesale: a removal made before it would be
+    positioned in a text the report no longer describes, so it must come first."""
+    for index, stage in enumerate(stages):
+        if stage.extracts:
+            before = [s.name for s in stages[:index] if s.removes]
+            if before:
+                raise ConfigError(
+                    f"stage {stage.name} (stages[{index}]) replaces the text, so it must come "
+                    f"before every stage that removes text ({', '.join(before)})"
+                )
 
 
 def _locate(
