@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -402,12 +403,33 @@ def _clean_all(
         for relative in relatives:
             yield clean_file(pipeline, root, relative)
         return
-    tasks: Iterable[tuple[str, str]] = ((str(root), str(r)) for r in relatives)
     context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
     chunk = max(1, min(64, len(relatives) // (workers * 8)))
+    # Pool.imap reads its task iterator as fast as it can and keeps every result the main
+    # process has not taken yet; with slow writes that would hold the whole corpus. A
+    # semaphore lets only `window` documents be queued, in work or waiting at once.
+    window = threading.BoundedSemaphore(workers * chunk * 4)
+    stop = threading.Event()  # set when the consumer is done, early or not
+    tasks = _bounded(((str(root), str(r)) for r in relatives), window, stop)
     with context.Pool(workers, initializer=_init_worker, initargs=(pipeline,)) as pool:
         try:
-            yield from pool.imap(_clean_in_worker, tasks, chunksize=chunk)
+            for outcome in pool.imap(_clean_in_worker, tasks, chunksize=chunk):
+                window.release()
+                yield outcome
         except BaseException:
+            stop.set()
             pool.terminate()
             raise
+        finally:
+            stop.set()  # before the pool's exit waits for the thread reading `tasks`
+
+
+def _bounded(
+    tasks: Iterable[tuple[str, str]], window: threading.BoundedSemaphore, stop: threading.Event
+) -> Iterator[tuple[str, str]]:
+    """`tasks`, each one waiting for a free place in `window` (released per result taken)."""
+    for task in tasks:
+        while not window.acquire(timeout=0.1):
+            if stop.is_set():
+                return
+        yield task
