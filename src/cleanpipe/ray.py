@@ -7,7 +7,6 @@ comes out with the same text and the same report record wherever it was cleaned.
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -98,43 +97,46 @@ def session(address: str | None = None) -> Iterator[None]:
             ray.shutdown()
 
 
-class _Worker:
-    """An actor holding the work function, so its pipeline is shipped and set up once."""
+# Per Ray worker process: the work function of the current run, by object id, so a pipeline
+# and its lazily loaded models (about a second to load) are set up once per process, not
+# once per batch. Cleared when another run's function arrives: memory stays bounded.
+_work_cache: dict[str, Callable[[Any], Any]] = {}
 
-    def __init__(self, work: Callable[[Any], Any]) -> None:
-        self.work = work
 
-    def run(self, item: Any) -> Any:
-        return self.work(item)
+def _run_batch(box: list[Any], item: Any) -> Any:
+    """A Ray task: `box` holds the ObjectRef of the work function (boxed, so Ray passes the
+    reference and this process fetches the function only the first time)."""
+    key = box[0].hex()
+    work = _work_cache.get(key)
+    if work is None:
+        work = _ray().get(box[0])
+        _work_cache.clear()
+        _work_cache[key] = work
+    return work(item)
 
 
 def ray_map(workers: int = 0, address: str | None = None) -> BatchMap:
-    """An ordered map over Ray actors (`workers` of them; 0: one per CPU of the cluster).
-
-    Ray is started (or joined at `address`) when the first batch is due and left after the
-    last, unless the caller had already initialised it.
+    """An ordered map over Ray tasks, at most `workers` batches at a time (0: one per CPU of
+    the cluster).
 
     Batches are read by this process and results come back to it in input order: that is
-    what keeps outputs and `report.jsonl` identical to a local run. At most two batches per
-    actor are in flight, so memory stays flat on an input of any size.
+    what keeps outputs and `report.jsonl` identical to a local run, and memory flat on an
+    input of any size. Ray is started (or joined at `address`) when the first batch is due
+    and left after the last, unless the caller had already initialised it.
     """
 
     def mapper(work: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         ray = _ray()
         with session(address):
             count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-            actor = ray.remote(num_cpus=1)(_Worker)
-            actors = [actor.remote(work) for _ in range(count)]
-            turn = itertools.cycle(actors)
-            try:
-                def submit(item: Any) -> Callable[[], Any]:
-                    ref = next(turn).run.remote(item)
-                    return lambda: ray.get(ref)
+            box = [ray.put(work)]
+            task = ray.remote(num_cpus=1)(_run_batch)
 
-                yield from windowed(submit, items, 2 * count)
-            finally:
-                for each in actors:
-                    ray.kill(each)
+            def submit(item: Any) -> Callable[[], Any]:
+                ref = task.remote(box, item)
+                return lambda: ray.get(ref)
+
+            yield from windowed(submit, items, count)
 
     return mapper
 
