@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cleanpipe.formats.columns import REPORT_COLUMNS, Fields, clean_row, report_columns
+from cleanpipe.formats.parquet import clean_table  # imports pyarrow only when called
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".ndjson.gz", ".ndjson.zst")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -31,6 +32,7 @@ __all__ = [
     "REPORT_COLUMNS",
     "Fields",
     "clean_row",
+    "clean_table",
     "detect_format",
     "report_columns",
 ]

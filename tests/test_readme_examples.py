@@ -1,0 +1,35 @@
+"""Every README example marked `<!-- readme-example: NAME -->` runs, as a user would run it.
+
+Each example is a fresh `python` process in an empty directory, so it cannot lean on state
+from the test session, and whatever it writes stays in the temporary directory.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+MARKED = re.compile(r"<!-- readme-example: ([\w-]+) -->\n```python\n(.*?)```", re.DOTALL)
+EXAMPLES = dict(MARKED.findall(README.read_text(encoding="utf-8")))
+# what each example needs beyond the base install
+NEEDS = {"pyarrow": "pyarrow", "ray": "ray"}
+
+
+def test_the_embedding_examples_are_all_there() -> None:
+    assert {"loop", "pyarrow", "ray"} <= set(EXAMPLES), sorted(EXAMPLES)
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_readme_example_runs(name: str, tmp_path: Path) -> None:
+    needed = NEEDS.get(name)
+    if needed and importlib.util.find_spec(needed) is None:
+        pytest.skip(f"needs {needed}")
+    done = subprocess.run([sys.executable, "-c", EXAMPLES[name]], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, f"README example {name!r} failed:\n{done.stderr[-3000:]}"
