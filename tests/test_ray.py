@@ -21,6 +21,7 @@ pa = pytest.importorskip("pyarrow")
 
 from cleanpipe.formats.parquet import clean_table  # noqa: E402 - needs pyarrow
 from cleanpipe.ray import clean_dataset  # noqa: E402
+from tests.test_readme_examples import EXAMPLES  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAGES = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "sample").glob("*.txt"))]
@@ -102,3 +103,15 @@ def test_run_engine_ray_on_a_dataset_matches_local(
     same_files(tmp_path / "local", tmp_path / "ray")
     report = (tmp_path / "ray" / "report.jsonl").read_text("utf-8").splitlines()
     assert [json.loads(line)["id"] for line in report][:3] == ["0", "doc01", "2"]
+
+
+def test_readme_ray_example(
+    local_ray: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's Ray example, verbatim, on the module's Ray (its own init and shutdown
+    are skipped: the Ray they would start is the one already running)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(ray, "init", lambda *args, **kwargs: None)
+    monkeypatch.setattr(ray, "shutdown", lambda: None)
+    exec(compile(EXAMPLES["ray"], "README.md (ray example)", "exec"), {})
+    assert list((tmp_path / "clean").glob("*.parquet")), "the example writes its output"
