@@ -199,7 +199,7 @@ def binary_reason(text: str) -> str | None:
     if "\x00" in text:
         return "binary file: NUL bytes"
     sample = text[:_SNIFF_CHARS]
-    controls = sum(1 for char in sample if char in _CONTROLS)
+    controls = sum(map(sample.count, _CONTROLS))  # str.count per character: C speed
     if controls >= BINARY_MIN_CONTROLS and controls > BINARY_CONTROL_SHARE * len(sample):
         return f"binary file: {controls / len(sample):.0%} control characters"
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate, count
 from typing import Any, ClassVar, NamedTuple
 
 from cleanpipe.document import Edit
@@ -104,19 +105,28 @@ class Line(NamedTuple):
 
 
 def split_lines(text: str) -> list[Line]:
-    """Lines of `text` split on `\\n`, each with its span (newline included in `end`)."""
+    """Lines of `text` split on `\\n`, each with its span (newline included in `end`).
+
+    Most stages split the same text (a stage that removes nothing hands its input on), so
+    the last split is remembered; callers get their own list of the immutable lines.
+    """
+    global _last_split
+    last = _last_split
+    if last[0] is text:
+        return list(last[1])
     parts = text.split("\n")
     tail = parts.pop()  # what follows the last newline: '' when the text ends with one
-    lines: list[Line] = []
-    append = lines.append
-    start = 0
-    for index, part in enumerate(parts):
-        end = start + len(part) + 1
-        append(Line(index, start, end, part))
-        start = end
+    ends = list(accumulate(map((1).__add__, map(len, parts))))
+    lines = list(map(Line._make, zip(count(), [0, *ends], ends, parts)))
     if tail:
-        append(Line(len(parts), start, len(text), tail))
+        start = ends[-1] if ends else 0
+        lines.append(Line(len(parts), start, len(text), tail))
+    _last_split = (text, tuple(lines))
     return lines
+
+
+# One entry: the text last split and its lines (the GIL makes the tuple swap atomic).
+_last_split: tuple[str | None, tuple[Line, ...]] = (None, ())
 
 
 def iter_lines(text: str) -> Iterator[Line]:
