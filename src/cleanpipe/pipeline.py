@@ -102,7 +102,8 @@ class Pipeline:
         removed = _Removed()
         rewrites: Counter[str] = Counter()
         lines = LineIndex(input_text)
-        for stage in self.stages:
+        last_remover = max((i for i, s in enumerate(self.stages) if s.removes), default=-1)
+        for index, stage in enumerate(self.stages):
             if stage.naive_text_only and metadata.get("positions") == EXTRACTED:
                 # tuned for a naive scrape's full-page text; on an extractor's output it
                 # cuts article text (lists, short closing lines), so it stands aside
@@ -129,9 +130,12 @@ class Pipeline:
                     removals.extend(
                         _locate(stage.name, output.edits, maps, removed, input_text, lines)
                     )
+                    maps.append(EditMap(output.edits))
                 else:
                     rewrites.update(f"{stage.name}/{edit.rule}" for edit in output.edits)
-                maps.append(EditMap(output.edits))
+                    # Only a later removal is ever mapped back through a rewrite.
+                    later = index < last_remover
+                    maps.append(EditMap(_narrowed(text, output.edits) if later else output.edits))
                 text = new_text
             if output.drop is not None:
                 return Result(doc.id, "dropped", "", input_text, tuple(removals),
@@ -198,6 +202,38 @@ def _locate(
         )
         for start, end, rule in found
     ]
+
+
+def _narrowed(text: str, edits: Sequence[Edit]) -> list[Edit]:
+    """Rewrites trimmed to the characters they change.
+
+    ftfy rewrites a whole line to drop one control character; a marker later cut from that
+    line's end would map back to the whole line, and the report would claim the kept part
+    as removed. Trimmed, the rewrite is only the control character and the cut stays exact.
+    """
+    narrowed: list[Edit] = []
+    for edit in edits:
+        old, new = text[edit.start : edit.end], edit.replacement
+        if old == new:
+            continue
+        head = _common_prefix(old, new)
+        tail = _common_prefix(old[head:][::-1], new[head:][::-1])
+        narrowed.append(
+            Edit(edit.start + head, edit.end - tail, edit.rule, new[head : len(new) - tail])
+        )
+    return narrowed
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix, by bisection on slice comparisons (C speed on long lines)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 class _Removed:
