@@ -1,5 +1,6 @@
 """Built-in stages, one module per family; importing this package registers them."""
 
+from cleanpipe.stages.boilerplate import StripBoilerplate
 from cleanpipe.stages.canonical import Canonicalize
 from cleanpipe.stages.encoding import FixEncoding
 from cleanpipe.stages.html import ExtractHtml
@@ -7,6 +8,7 @@ from cleanpipe.stages.language import DetectLanguage
 from cleanpipe.stages.leftovers import StripExtractionLeftovers
 from cleanpipe.stages.linklists import StripLinkLists
 from cleanpipe.stages.markers import StripCommentMarkers
+from cleanpipe.stages.repeated import StripRepeatedLines
 from cleanpipe.stages.titles import StripDuplicateTitle
 
 __all__ = [
@@ -14,8 +16,10 @@ __all__ = [
     "DetectLanguage",
     "ExtractHtml",
     "FixEncoding",
+    "StripBoilerplate",
     "StripCommentMarkers",
     "StripDuplicateTitle",
     "StripExtractionLeftovers",
     "StripLinkLists",
+    "StripRepeatedLines",
 ]

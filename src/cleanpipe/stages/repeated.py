@@ -1,0 +1,104 @@
+"""Remove lines repeated across many documents of a corpus (the CCNet idea), from a hash table.
+
+Boilerplate repeats from page to page of a site; article text does not. The table is built in a
+first pass over the corpus (`python -m cleanpipe.stages.repeated DIR --out table.txt`, which
+counts every normalized line once per document) and given to the stage in the second pass, as
+a file (`table`) or per document in the metadata (`repeated_line_hashes`). The stage itself only
+looks lines up: it stays pure, and a Ray or process-pool run can ship the table with the config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleanpipe.registry import register
+from cleanpipe.stage import UNCHANGED, Stage, StageOutput, param, remove_lines, split_lines
+
+_DIGITS = re.compile(r"\d")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def line_hash(line: str) -> str:
+    """The hash of a line's normalized form: case, digits, punctuation and spacing folded."""
+    key = _NON_WORD.sub(" ", _DIGITS.sub("0", line.casefold())).strip()
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest() if key else ""
+
+
+def count_line_hashes(texts: Iterable[str]) -> Counter[str]:
+    """In how many documents each normalized line occurs (once per document)."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update({h for line in text.split("\n") if (h := line_hash(line))})
+    return counts
+
+
+def frequent(counts: Mapping[str, int], min_docs: int) -> list[str]:
+    return sorted(h for h, n in counts.items() if n >= min_docs)
+
+
+@register("strip_repeated_lines")
+@dataclass(frozen=True)
+class StripRepeatedLines(Stage):
+    """Remove lines whose normalized hash is in a precomputed table of corpus-wide repeats."""
+
+    table: str | None = param(
+        None, "file of line hashes, one per line (None: metadata 'repeated_line_hashes' only)"
+    )
+    min_chars: int = param(1, "shorter lines are left alone")
+    _hashes: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"table": self.table, "min_chars": self.min_chars}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+        object.__setattr__(self, "_hashes", None)
+
+    def _table(self) -> frozenset[str]:
+        if self._hashes is None:
+            hashes: frozenset[str] = frozenset()
+            if self.table is not None:
+                text = Path(self.table).read_text(encoding="utf-8")
+                hashes = frozenset(h.strip() for h in text.split("\n") if h.strip())
+            object.__setattr__(self, "_hashes", hashes)
+        return self._hashes  # type: ignore[no-any-return]
+
+    def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
+        hashes = self._table() | frozenset(metadata.get("repeated_line_hashes") or ())
+        if not hashes:
+            return UNCHANGED
+        repeated = [
+            line
+            for line in split_lines(text)
+            if len(line.stripped) >= self.min_chars and line_hash(line.text) in hashes
+        ]
+        if not repeated:
+            return UNCHANGED
+        return StageOutput(tuple(remove_lines(repeated, "repeated_line")))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """First pass: write the table of lines found in at least --min-docs documents."""
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("input", type=Path, help="directory of .txt documents")
+    ap.add_argument("--out", type=Path, required=True, help="table file to write")
+    ap.add_argument("--min-docs", type=int, default=5)
+    args = ap.parse_args(argv)
+    texts = (p.read_text(encoding="utf-8", errors="replace") for p in args.input.rglob("*.txt"))
+    table = frequent(count_line_hashes(texts), args.min_docs)
+    args.out.write_text("".join(f"{h}\n" for h in table), encoding="utf-8")
+    print(f"{len(table)} lines repeated in >= {args.min_docs} documents -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
