@@ -44,7 +44,7 @@ def main() -> None:
         sheet = Image.new("RGB", (1280, overview.height + document.height + 6), "#111827")
         sheet.paste(overview, (0, 0))
         sheet.paste(document, (0, overview.height + 6))
-        sheet = sheet.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+        sheet = sheet.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
         sheet.save(ROOT / "docs" / "report.png", optimize=True)
     print(ROOT / "docs" / "report.png")
 

@@ -82,5 +82,7 @@ def table(
 def bar(share: float, colour_class: str = "") -> str:
     """A thin horizontal bar for a share in [0, 1] (CSS only)."""
     width = max(0.0, min(1.0, share)) * 100
+    if 0 < width < 2:
+        width = 2  # something, however little, must not look like nothing
     inner = f'<span class="{colour_class}" style="width:{width:.1f}%"></span>'
     return f'<span class="bar">{inner}</span>'
