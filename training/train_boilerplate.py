@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
-from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,13 +37,13 @@ from benchmarks.quality import TOKEN, aggregate, document_scores, line  # noqa: 
 from cleanpipe import Pipeline  # noqa: E402
 from cleanpipe.config import load_yaml  # noqa: E402
 from cleanpipe.pipeline import default_config_path  # noqa: E402
-from cleanpipe.stages.boilerplate import DocumentLines  # noqa: E402
-from cleanpipe.stages.linefeatures import FEATURE_NAMES, line_features  # noqa: E402
+from cleanpipe.stages.boilerplate import DocumentLines, keep_decisions  # noqa: E402
+from cleanpipe.stages.linefeatures import FEATURE_NAMES, LineShape, line_features  # noqa: E402
 from cleanpipe.stages.treemodel import Tree, TreeEnsemble  # noqa: E402
 from cleanpipe.stages.vocab import stop_words  # noqa: E402
 
-HYPER = {"n_estimators": 150, "max_depth": 4, "learning_rate": 0.1, "subsample": 0.8,
-         "min_samples_leaf": 20, "random_state": 0}
+HYPER = {"max_iter": 200, "max_leaf_nodes": 15, "learning_rate": 0.1, "min_samples_leaf": 40,
+         "l2_regularization": 1.0, "random_state": 0}
 
 
 @dataclass
@@ -52,6 +52,7 @@ class Page:
     group: str
     doc: DocumentLines
     rows: list[list[float]]
+    shapes: list[LineShape]
     labels: list[float]
     weights: list[float]
     gold: str
@@ -109,43 +110,57 @@ def load_pages(input_dir: Path, gold_dir: Path, manifest: Path | None) -> list[P
         if not doc.lines:
             continue
         stripped = [ln.stripped for ln in doc.lines]
-        rows, _, _ = line_features(stripped, doc.blank_before, doc.blank_after,
+        rows, shapes, _ = line_features(stripped, doc.blank_before, doc.blank_after,
                                    stop_words(result.metadata.get("lang")))
         gold = gold_path.read_text(encoding="utf-8", errors="replace")
         labels, counts = line_labels(doc, gold)
         total = sum(counts) or 1
         weights = [(c + 1) / total for c in counts]
-        pages.append(Page(path.stem, groups.get(path.stem, path.stem), doc, rows, labels,
-                          weights, gold))
+        pages.append(Page(path.stem, groups.get(path.stem, path.stem), doc, rows, shapes,
+                          labels, weights, gold))
     return pages
 
 
-def fit(pages: Sequence[Page]) -> TreeEnsemble:
-    x = np.array([r for p in pages for r in p.rows], dtype=np.float64)
+def _matrix(rows: Sequence[Sequence[float]]) -> np.ndarray:
+    return np.array(rows, dtype=np.float64)
+
+
+def fit_pass(pages: Sequence[Page], rows: Sequence[list[list[float]]]) -> Any:
+    """One boosted-tree pass on the given per-page feature rows."""
+    x = _matrix([r for page_rows in rows for r in page_rows])
     y = np.array([lab >= 0.5 for p in pages for lab in p.labels], dtype=np.int64)
     w = np.array([wt for p in pages for wt in p.weights], dtype=np.float64)
     w *= len(w) / w.sum()
-    clf = GradientBoostingClassifier(**HYPER)
-    clf.fit(x, y, sample_weight=w)
-    return export(clf, x[:256])
+    return HistGradientBoostingClassifier(**HYPER).fit(x, y, sample_weight=w)
 
 
-def export(clf: GradientBoostingClassifier, probe: np.ndarray) -> TreeEnsemble:
-    """The fitted ensemble as plain data, checked against scikit-learn's own predictions."""
-    bias = float(clf._raw_predict_init(probe[:1])[0, 0])
+def _proba(clf: Any, rows: list[list[float]]) -> list[float]:
+    return [float(v) for v in clf.predict_proba(_matrix(rows))[:, 1]]
+
+
+def fit(pages: Sequence[Page]) -> Any:
+    return fit_pass(pages, [p.rows for p in pages])
+
+
+def export(clf: HistGradientBoostingClassifier, names: Sequence[str],
+           probe: np.ndarray) -> TreeEnsemble:
+    """A fitted ensemble as plain data, checked against scikit-learn's own predictions.
+
+    Leaf values of scikit-learn's histogram trees already carry the learning rate.
+    """
     trees = []
-    for estimator in clf.estimators_[:, 0]:
-        t = estimator.tree_
+    for (predictor,) in clf._predictors:
+        nodes = predictor.nodes
         trees.append(Tree(
-            tuple(int(f) if c != -1 else -1
-                  for f, c in zip(t.feature, t.children_left, strict=True)),
-            tuple(round(float(v), 6) for v in t.threshold),
-            tuple(int(v) for v in t.children_left),
-            tuple(int(v) for v in t.children_right),
-            tuple(round(float(v), 6) for v in t.value[:, 0, 0]),
+            tuple(-1 if leaf else int(f) for f, leaf in
+                  zip(nodes["feature_idx"], nodes["is_leaf"], strict=True)),
+            tuple(float(v) for v in nodes["num_threshold"]),
+            tuple(int(v) for v in nodes["left"]),
+            tuple(int(v) for v in nodes["right"]),
+            tuple(round(float(v), 6) for v in nodes["value"]),
         ))
-    model = TreeEnsemble(FEATURE_NAMES, bias, float(clf.learning_rate), tuple(trees),
-                         {"trainer": "training/train_boilerplate.py", "hyper": HYPER})
+    bias = float(np.ravel(clf._baseline_prediction)[0])
+    model = TreeEnsemble(tuple(names), bias, 1.0, tuple(trees), {"hyper": HYPER})
     ours = np.array([model.probability(row) for row in probe])
     theirs = clf.predict_proba(probe)[:, 1]
     if np.max(np.abs(ours - theirs)) > 1e-3:
@@ -154,10 +169,9 @@ def export(clf: GradientBoostingClassifier, probe: np.ndarray) -> TreeEnsemble:
 
 
 def predicted_text(page: Page, probabilities: Sequence[float], threshold: float) -> str:
-    """What strip_boilerplate keeps (the first line always stays), as plain text."""
-    kept = [ln.text for i, (ln, p) in enumerate(zip(page.doc.lines, probabilities, strict=True))
-            if i == 0 or p >= threshold]
-    return "\n".join(kept)
+    """What strip_boilerplate keeps, as plain text."""
+    keep = keep_decisions(probabilities, page.shapes, threshold)
+    return "\n".join(ln.text for ln, kept in zip(page.doc.lines, keep, strict=True) if kept)
 
 
 def evaluate(pages: Sequence[Page], probabilities: dict[str, list[float]],
@@ -171,16 +185,15 @@ def evaluate(pages: Sequence[Page], probabilities: dict[str, list[float]],
 
 def cross_validate(pages: Sequence[Page], folds: int) -> dict[str, list[float]]:
     """Held-out probabilities of every page, from models that never saw its site."""
-    groups = [p.group for p in pages]
-    out: dict[str, list[float]] = {}
+    held_out: dict[str, list[float]] = {}
     splitter = GroupKFold(n_splits=folds)
-    for fold, (train, test) in enumerate(splitter.split(pages, groups=groups)):
-        model = fit([pages[i] for i in train])
+    for fold, (train, test) in enumerate(splitter.split(pages, groups=[p.group for p in pages])):
+        clf = fit([pages[i] for i in train])
         for i in test:
-            out[pages[i].key] = [model.probability(r) for r in pages[i].rows]
+            held_out[pages[i].key] = _proba(clf, pages[i].rows)
         print(f"fold {fold + 1}/{folds}: {len(train)} train pages, {len(test)} held out",
               file=sys.stderr)
-    return out
+    return held_out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,16 +216,18 @@ def main(argv: list[str] | None = None) -> int:
         held_out = cross_validate(pages, args.folds)
         for t, s in evaluate(pages, held_out, thresholds).items():
             print(f"cv{args.folds} threshold {t:.2f}: {line(s)}")
-            report[f"cv{args.folds}@{t}"] = s
-    model = fit(pages)
-    train = {p.key: [model.probability(r) for r in p.rows] for p in pages}
+            report[f"cv{args.folds}@{t}"] = {k: round(v, 4) for k, v in s.items()}
+    clf = fit(pages)
+    train = {p.key: _proba(clf, p.rows) for p in pages}
     for t, s in evaluate(pages, train, thresholds).items():
         print(f"train-all threshold {t:.2f}: {line(s)}")
     if not args.no_save:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
+        probe = _matrix([r for p in pages[:: max(1, len(pages) // 20)] for r in p.rows])
+        model = export(clf, FEATURE_NAMES, probe)
         data = model.to_dict()
-        data["meta"]["pages"] = len(pages)
-        data["meta"]["cv"] = report
+        data["meta"].update({"trainer": "training/train_boilerplate.py", "pages": len(pages),
+                             "cv": report})
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"wrote {args.out} ({args.out.stat().st_size} bytes)", file=sys.stderr)
     return 0

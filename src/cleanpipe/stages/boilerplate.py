@@ -11,14 +11,14 @@ inside it. Any of those rules can be switched off with `keep_rules`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cleanpipe.registry import register
 from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, param, remove_lines, split_lines
-from cleanpipe.stages.linefeatures import line_features
+from cleanpipe.stages.linefeatures import FEATURE_NAMES, LineShape, line_features
 from cleanpipe.stages.treemodel import TreeEnsemble, load_packaged
 from cleanpipe.stages.vocab import MARKER_NAMES, stop_words
 
@@ -53,8 +53,8 @@ class DocumentLines:
 
 def score_lines(
     model: TreeEnsemble, text: str, metadata: Mapping[str, Any]
-) -> tuple[DocumentLines, list[float], list[str]]:
-    """Each non-blank line's probability of being article text, and its rule if removed."""
+) -> tuple[DocumentLines, list[float], list[LineShape], list[str]]:
+    """Each non-blank line's probability of being article text, its shape, its rule if removed."""
     doc = DocumentLines.of(text)
     stripped = [line.stripped for line in doc.lines]
     rows, shapes, (block_start, block_end) = line_features(
@@ -71,7 +71,40 @@ def score_lines(
             rules.append("footer")
         else:
             rules.append("boilerplate_line")
-    return doc, probabilities, rules
+    return doc, probabilities, shapes, rules
+
+
+def keep_decisions(
+    probabilities: Sequence[float],
+    shapes: Sequence[LineShape],
+    threshold: float,
+    keep_first_line: bool = True,
+) -> list[bool]:
+    """Which lines stay: the classifier's verdict, plus short lines that belong to the prose.
+
+    A short line between two kept prose paragraphs is an in-text subheading or a one-line
+    paragraph far more often than furniture, and so is a short sentence right after the last
+    kept paragraph (ads, share rows and sign-offs carry a marker, and markers are never
+    rescued). The classifier, which sees menus of short lines everywhere, is unsure of them;
+    taken from the article, they would leave holes in it.
+    """
+    keep = [p >= threshold for p in probabilities]
+    if keep and keep_first_line:
+        keep[0] = True
+    rescued = list(keep)
+    for i in range(1, len(keep)):
+        if keep[i] or shapes[i].marker is not None or not (keep[i - 1] and shapes[i - 1].prose):
+            continue
+        last = i + 1 == len(keep)
+        if not last and keep[i + 1] and shapes[i + 1].prose:
+            rescued[i] = True  # between two kept paragraphs
+        elif (last or not keep[i + 1]) and _closing_sentence(shapes[i]):
+            rescued[i] = True  # the article's short last sentence
+    return rescued
+
+
+def _closing_sentence(shape: LineShape) -> bool:
+    return shape.terminal and shape.words >= 3 and shape.stop_ratio > 0
 
 
 @register("strip_boilerplate")
@@ -119,17 +152,21 @@ class StripBoilerplate(Stage):
             else:
                 data = json.loads(Path(self.model_path).read_text(encoding="utf-8"))
                 model = TreeEnsemble.from_dict(data)
+            if model.features != FEATURE_NAMES:
+                # A model trained on another feature set would read every row wrongly.
+                raise ValueError(
+                    "the boilerplate model was trained on other line features; retrain it "
+                    "with training/train_boilerplate.py"
+                )
             object.__setattr__(self, "_model", model)
         return self._model  # type: ignore[no-any-return]
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
-        doc, probabilities, rules = score_lines(self._ensemble(), text, metadata)
+        doc, probabilities, shapes, rules = score_lines(self._ensemble(), text, metadata)
+        keep = keep_decisions(probabilities, shapes, self.threshold, self.keep_first_line)
         by_rule: dict[str, list[Line]] = {}
-        scored = zip(doc.lines, probabilities, rules, strict=True)
-        for i, (line, probability, rule) in enumerate(scored):
-            if i == 0 and self.keep_first_line:
-                continue
-            if probability < self.threshold and rule not in self.keep_rules:
+        for line, kept, rule in zip(doc.lines, keep, rules, strict=True):
+            if not kept and rule not in self.keep_rules:
                 by_rule.setdefault(rule, []).append(line)
         if not by_rule:
             return UNCHANGED

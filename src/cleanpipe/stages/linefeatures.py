@@ -246,3 +246,4 @@ def line_features(
         chars_before += shapes[i].chars
         prose_before += prose_chars[i]
     return rows, shapes, (block_start, block_end)
+

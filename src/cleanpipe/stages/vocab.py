@@ -122,7 +122,7 @@ MARKERS: dict[str, re.Pattern[str]] = {
     ),
     # Copyright and legal footers.
     "copyright": re.compile(
-        r"(?:^.{0,60}(?:©|\(c\)\s*\d{4}|copyright\s+(?:©\s*)?\d{4}|\bcopyright\b)"
+        r"(?:^.{0,60}(?:©|\(c\)\s*\d{4}|copyright\s+(?:©|\(c\))?\s*\d{4})"
         r"|all\s+rights\s+reserved|alle\s+rechte\s+vorbehalten|tous\s+droits\s+r[ée]serv[ée]s|"
         r"todos\s+los\s+derechos\s+reservados|tutti\s+i\s+diritti\s+riservati|"
         r"todos\s+os\s+direitos\s+reservados|alle\s+rechten\s+voorbehouden)",
@@ -157,6 +157,15 @@ MARKERS: dict[str, re.Pattern[str]] = {
     ),
     # Section headers of related, recent and most-read lists (shared with strip_link_lists).
     "related_header": SECTION_HEADER,
+    # What surrounds each comment of a thread: "Reply", "Report", "Jane says:", "12 likes".
+    "comment_meta": _line(
+        r"reply|replies|report(?:\s+(?:abuse|comment))?|flag|permalink|like|likes|quote|"
+        r"\d+\s+(?:likes?|replies|votes?|points?)|log\s+in\s+to\s+reply|"
+        r"antworten|melden|répondre|signaler|responder|denunciar|rispondi|segnala|"
+        r"reageren|beantwoorden|"
+        r"[\w .'’-]{1,40}\s+(?:says|said|wrote|schreibt|dit|a\s+dit|dice|escribió|disse|scrive|"
+        r"zegt|schreef):?(?:\s+.{0,40}\d{1,2}:\d{2}.{0,10})?"
+    ),
     # Navigation words: "Home", "Menu", "Search", "Skip to content".
     "navigation": _line(
         r"home(?:page)?|menu|main\s+menu|search|close|open|toggle(?:\s+navigation)?|"
@@ -179,12 +188,16 @@ _DATE_VERB = re.compile(
 _HAS_DIGIT = re.compile(r"\d")
 MARKER_NAMES: tuple[str, ...] = (*MARKERS, "date_line")
 _MAX_MARKER_WORDS = 14
-# A cookie banner is a long sentence; it names what the site does with them.
+# A cookie banner is a long sentence, and it addresses the reader: "we use cookies", "you
+# agree", "our use of cookies". A news sentence *about* cookies does neither.
 _COOKIE_BANNER = re.compile(
-    r"\bcookies?\b.{0,200}\b(?:use|uses|using|accept|consent|browsing|browse|experience|"
-    r"settings|website|site|verwendet|nutzt|akzeptieren|utilise|utilisons|accepter|"
-    r"utiliza|utilizamos|aceptar|utilizza|utilizziamo|accetta|usamos|aceitar|gebruikt|"
-    r"accepteren)\b|\b(?:we|this\s+(?:site|website))\s+uses?\s+cookies\b",
+    r"\b(?:we|this\s+(?:site|website)|our\s+(?:site|website))\s+uses?\s+cookies\b"
+    r"|\bcookies?\b.{0,150}\b(?:you\s+(?:agree|accept|consent)|your\s+(?:consent|experience|"
+    r"browsing|device)|our\s+use)\b"
+    r"|\b(?:our|the)\s+use\s+of\s+cookies\b.{0,150}\b(?:you|your)\b"
+    r"|\bcookie\s+(?:policy|settings|preferences|consent)\b"
+    r"|\b(?:verwendet|verwenden|nutzt|nutzen|utilise|utilisons|utilizamos|utiliza|utilizza|"
+    r"utilizziamo|usa|usamos|gebruikt|gebruiken)\s+(?:des\s+|de\s+|i\s+)?cookies?\b",
     re.IGNORECASE,
 )
 
@@ -207,7 +220,8 @@ def marker_of(line: str) -> str | None:
         return "date_line"
     if _DATE_VERB.match(text) and _HAS_DIGIT.search(text):
         return "date_line"
-    for name in ("share_line", "subscribe_prompt", "ad_marker", "related_header", "navigation"):
+    for name in ("share_line", "subscribe_prompt", "ad_marker", "related_header", "navigation",
+                 "comment_meta"):
         if MARKERS[name].match(text):
             return name
     if MARKERS["copyright"].search(text) and len(words) <= 40:

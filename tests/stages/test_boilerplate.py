@@ -1,0 +1,161 @@
+"""strip_boilerplate: markers, the packaged model, the keep rules and the whole-line contract.
+
+Whole pages (with traps) are data-driven cases under fixtures/stages/strip_boilerplate/.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleanpipe import registry
+from cleanpipe.config import ConfigError, make_stage
+from cleanpipe.edits import apply_edits
+from cleanpipe.stages.boilerplate import RULES, DocumentLines, StripBoilerplate, keep_decisions
+from cleanpipe.stages.linefeatures import FEATURE_NAMES, LineShape, main_block
+from cleanpipe.stages.treemodel import Tree, TreeEnsemble, load_packaged
+from cleanpipe.stages.vocab import marker_of, stop_words
+
+MARKER_CASES = [
+    ("Share", "share_line"),
+    ("Share on Facebook", "share_line"),
+    ("Facebook Twitter Email", "share_line"),
+    ("Teilen", "share_line"),
+    ("Subscribe now", "subscribe_prompt"),
+    ("Iscriviti", "subscribe_prompt"),
+    ("We use cookies to give you the best experience on our website.", "cookie_notice"),
+    ("Privacy Policy", "cookie_notice"),
+    ("Datenschutz", "cookie_notice"),
+    ("© 2019 The Riverside Herald. All rights reserved.", "copyright"),
+    ("Tous droits réservés", "copyright"),
+    ("Advertisement", "ad_marker"),
+    ("Publicidad", "ad_marker"),
+    ("By Maria Lopez", "byline"),
+    ("Von Jana Schulz", "byline"),
+    ("Published March 12, 2019 at 6:45 pm", "date_line"),
+    ("Nov 17, 2025", "date_line"),
+    ("Photo: Getty Images", "caption"),
+    ("Related stories", "related_header"),
+    ("Leggi anche", "related_header"),
+    ("Home", "navigation"),
+    ("Startseite", "navigation"),
+    # Traps: article sentences that merely mention what a marker names.
+    ("Facebook said on Monday it would buy the company for $2 billion.", None),
+    ("The regulator said the cookies had been placed without consent of the users.", None),
+    ("By the end of the year, the company had hired 300 people.", None),
+    ("Subscribers to the service will pay more from January, the company said.", None),
+    ("Copyright law was not designed for machine learning, the judge wrote in her ruling.", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), MARKER_CASES)
+def test_marker_of(line: str, expected: str | None) -> None:
+    assert marker_of(line) == expected
+
+
+def test_stop_words_follow_the_detected_language() -> None:
+    assert "und" in stop_words("de")
+    assert "und" not in stop_words("en")
+    assert "und" in stop_words("ko")  # unknown languages use every list together
+    assert "the" in stop_words(None)
+
+
+def test_packaged_model_matches_the_features() -> None:
+    model = load_packaged("boilerplate")
+    assert model.features == FEATURE_NAMES
+    assert model.trees
+
+
+def test_tree_ensemble_arithmetic() -> None:
+    # One stump: feature 0 <= 0.5 goes left (+1), else right (-1).
+    stump = Tree((0, -1, -1), (0.5, 0.0, 0.0), (1, -1, -1), (2, -1, -1), (0.0, 1.0, -1.0))
+    model = TreeEnsemble(("x",), 0.0, 1.0, (stump,), {})
+    assert model.probability([0.0]) == pytest.approx(0.7310586, abs=1e-6)
+    assert model.probability([1.0]) == pytest.approx(0.2689414, abs=1e-6)
+    assert TreeEnsemble.from_dict(model.to_dict()) == model
+
+
+def test_main_block_is_the_dense_prose_run() -> None:
+    short = LineShape(8, 1, False, 0.0, None)
+    prose = LineShape(300, 50, True, 0.4, None)
+    marker = LineShape(5, 1, False, 0.0, "share_line")
+    shapes = [short, short, short, prose, prose, short, prose, marker, short, short]
+    assert main_block(shapes) == (3, 7)
+
+
+def test_short_line_between_kept_paragraphs_is_rescued() -> None:
+    prose = LineShape(300, 50, True, 0.4, None)
+    heading = LineShape(10, 2, False, 0.0, None)
+    ad = LineShape(13, 1, False, 0.0, "ad_marker")
+    shapes = [heading, prose, heading, prose, ad, prose]
+    keep = keep_decisions([0.1, 0.9, 0.2, 0.9, 0.2, 0.9], shapes, 0.5)
+    assert keep == [True, True, True, True, False, True]
+
+
+def test_keep_rules_are_validated() -> None:
+    with pytest.raises(ConfigError, match="unknown rule 'navigaton'"):
+        make_stage(StripBoilerplate, {"keep_rules": ["navigaton"]})
+    with pytest.raises(ConfigError, match="threshold"):
+        make_stage(StripBoilerplate, {"threshold": 2})
+
+
+PAGE = (
+    "A headline | Site\nHome\nNews\nSports\nA headline\nBy Jo Smith\nShare\n\n"
+    + "The council voted on Tuesday to add bike lanes to four streets downtown, "
+    "ending a debate that lasted more than a year among residents.\n" * 4
+    + "Advertisement\nRelated stories\nOther news here\n© 2019 Site. All rights reserved.\n"
+)
+
+
+def test_keep_rules_switch_a_rule_off() -> None:
+    stage = make_stage(StripBoilerplate, {})
+    rules = {e.rule for e in stage(PAGE, {}).edits}
+    assert {"share_line", "copyright"} <= rules
+    kept = make_stage(StripBoilerplate, {"keep_rules": ["copyright"]})
+    assert "copyright" not in {e.rule for e in kept(PAGE, {}).edits}
+    assert "© 2019 Site" in apply_edits(PAGE, kept(PAGE, {}).edits)
+
+
+def test_pickle_round_trip_leaves_the_model_behind() -> None:
+    stage = make_stage(StripBoilerplate, {"threshold": 0.4})
+    before = stage(PAGE, {})
+    state = pickle.dumps(stage)
+    assert b"trees" not in state
+    clone = pickle.loads(state)
+    assert clone == stage
+    assert clone(PAGE, {}) == before
+
+
+def test_every_rule_is_named_in_the_parameter_doc() -> None:
+    doc = registry.get("strip_boilerplate").__dataclass_fields__["keep_rules"].metadata["doc"]
+    assert all(rule in doc for rule in RULES)
+
+
+lines_strategy = st.lists(
+    st.one_of(
+        st.sampled_from(["", "Home", "Share", "Advertisement", "© 2020 X", "By Ann Lee"]),
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines_strategy)
+def test_removals_are_whole_lines_and_kept_plus_removed_is_the_input(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    stage = make_stage(StripBoilerplate, {})
+    edits = stage(text, {}).edits
+    starts = {ln.start for ln in DocumentLines.of(text).lines}
+    previous_end = 0
+    for edit in edits:
+        assert edit.rule in RULES
+        assert edit.start in starts and edit.start >= previous_end
+        assert edit.end == len(text) or text[edit.end - 1] == "\n"
+        previous_end = edit.end
+    removed = "".join(text[e.start : e.end] for e in edits)
+    assert len(apply_edits(text, edits)) + len(removed) == len(text)
