@@ -42,7 +42,9 @@ HOSTILE = (
 )
 
 
-def make_run(tmp_path: Path, *, hostile: bool = True) -> tuple[Path, Path]:
+def make_run(
+    tmp_path: Path, *, hostile: bool = True, pipeline: Pipeline | None = None
+) -> tuple[Path, Path]:
     """A real run over the two seeds (and a hostile page): (input dir, output dir)."""
     source = tmp_path / "input"
     source.mkdir()
@@ -51,7 +53,7 @@ def make_run(tmp_path: Path, *, hostile: bool = True) -> tuple[Path, Path]:
     if hostile:
         (source / HOSTILE_NAME).write_text(HOSTILE, encoding="utf-8")
     out = tmp_path / "out"
-    run_directory(source, out, Pipeline.from_config(CONFIG), RunOptions(workers=1))
+    run_directory(source, out, pipeline or Pipeline.from_config(CONFIG), RunOptions(workers=1))
     return source, out
 
 

@@ -5,6 +5,7 @@ Needs Debian's `chromium` (`.ci/run` installs it); skipped with a reason when it
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import struct
@@ -15,6 +16,7 @@ import pytest
 
 from cleanpipe.htmlreport import links, write_report
 from cleanpipe.htmlreport.corpus import iter_records
+from cleanpipe.pipeline import Pipeline
 from tests.test_html_report import HOSTILE_NAME, PageParser, make_run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -33,9 +35,9 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
-    """One real run (the seeds and a hostile page) and its report, shared by the tests."""
+    """A run with the default config over the seeds and a hostile page, and its report."""
     tmp = tmp_path_factory.mktemp("browser")
-    _, out = make_run(tmp)
+    _, out = make_run(tmp, pipeline=Pipeline.default())
     write_report(out)
     return out, list(iter_records(out))
 
@@ -70,8 +72,11 @@ def test_overview_renders_with_its_tables(report, tmp_path):
     html = dom(tmp_path, out / "report" / "index.html")
     assert 'class="js"' in html.split(">", 2)[1]  # the report's script ran (CSP allows it)
     rules = html.split('<table id="rules">', 1)[1].split("</table>", 1)[0]
-    for rule in ("repeated_title", "comment_marker", "trailing_link_list"):
-        assert f">{rule}</a>" in rules
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert len(summary["rules"]) >= 2, "the seeds should exercise several rules"
+    for key, stats in summary["rules"].items():
+        assert f">{key.split('/', 1)[1]}</a>" in rules
+        assert f'<td class="n">{stats["chars"]:,}</td>' in rules
     assert '<svg id="histogram"' in html
     assert html.count('<a href="docs/000/') >= 2  # most and least removed link to documents
     assert f"{len(records)} documents" in html
@@ -79,8 +84,7 @@ def test_overview_renders_with_its_tables(report, tmp_path):
 
 def test_document_view_screenshot_shows_highlighted_removals(report, tmp_path):
     out, records = report
-    index = index_of(records, lambda r: any(x["rule"] == "trailing_link_list"
-                                            for x in r["removals"]))
+    index = max(range(len(records)), key=lambda i: len(records[i]["removals"]))
     page = out / "report" / links.doc_path(index)
     shot = tmp_path / "document.png"
     chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,1600", page.as_uri())
@@ -91,9 +95,10 @@ def test_document_view_screenshot_shows_highlighted_removals(report, tmp_path):
 
     html = dom(tmp_path, page)
     view = parsed(html)
-    assert view.mark_text == [r["text"] for r in records[index]["removals"]]
-    assert all("trailing_link_list" in str(m["title"]) or "repeated_title" in str(m["title"])
-               for m in view.marks)
+    removals = records[index]["removals"]
+    assert removals and view.mark_text == [r["text"] for r in removals]
+    for mark, removal in zip(view.marks, removals, strict=True):
+        assert f"{removal['stage']} · {removal['rule']}" in str(mark["title"])
     assert '<pre class="text" id="output">' in html
 
 
