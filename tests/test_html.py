@@ -79,12 +79,29 @@ def test_recall_guard_switches_to_the_balanced_extraction(monkeypatch):
         return text, {"title": "T"} if with_metadata else {}
 
     monkeypatch.setattr(html_module, "_trafilatura", fake)
-    result = extract("<html></html>", ExtractOptions())
+    page = "<html><body>" + "<p>the whole article</p>" * 20 + "</body></html>"
+    result = extract(page, ExtractOptions())
     assert result.extractor == "trafilatura-balanced"
     assert "article cut" in (result.fallback or "")
     assert result.metadata == {"title": "T"}
-    kept = extract("<html></html>", ExtractOptions(recall_guard=0.0))
+    kept = extract(page, ExtractOptions(recall_guard=0.0))
     assert kept.text == "sliver" and kept.fallback is None
+
+
+def test_balanced_run_is_skipped_when_it_cannot_change_the_choice(monkeypatch):
+    calls = []
+
+    def fake(html, options, url, *, with_metadata):
+        calls.append(options.favor_precision)
+        return "most of the page text, kept by the precise mode", {}
+
+    monkeypatch.setattr(html_module, "_trafilatura", fake)
+    page = "<html><body><nav>Home</nav><p>most of the page text, kept by the precise mode</p>"
+    assert extract(page + "</body></html>").extractor == "trafilatura-precision"
+    assert calls == [True]  # the page holds too little else for the guard to ever fire
+    calls.clear()
+    extract(page + "<div>" + "menu item " * 100 + "</div></body></html>")
+    assert calls == [True, False]
 
 
 def test_empty_extraction_falls_back_and_says_so(monkeypatch):
