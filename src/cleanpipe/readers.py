@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from cleanpipe.decode import Decoded, decode_bytes
+from cleanpipe.decode import decode_bytes
 from cleanpipe.document import Document
 from cleanpipe.html import is_html_name, unwrap
 
@@ -193,9 +193,11 @@ def read_bytes(path: Path) -> bytes:
 
 
 def binary_reason(text: str) -> str | None:
-    """Why decoded text is really binary data, or None. NUL never occurs in text (UTF-16
-    without a BOM is the decoder's job to recognise); a high share of other control
-    characters means bytes that no encoding turns into text."""
+    """Why decoded text is really binary data, or None.
+
+    NUL never occurs in text (the decoder has already recognised UTF-16 and UTF-32 without a
+    BOM); a high share of other control characters means bytes no encoding makes text of.
+    """
     if "\x00" in text:
         return "binary file: NUL bytes"
     sample = text[:_SNIFF_CHARS]
@@ -225,8 +227,6 @@ def read_document(root: Path, relative: PurePosixPath) -> Document:
         except ValueError as exc:
             raise RejectedFileError("error", str(exc), metadata) from None
     decoded = decode_bytes(data, html=metadata.get("format") == "html")
-    if "\x00" in decoded.text:
-        decoded = _utf16_without_bom(data) or decoded
     reason = binary_reason(decoded.text)
     if reason is not None:
         raise RejectedFileError("dropped", reason, metadata)
@@ -238,22 +238,6 @@ def read_document(root: Path, relative: PurePosixPath) -> Document:
     if decoded.replaced:
         metadata["decode_replaced"] = True
     return Document(name, decoded.text, metadata)
-
-
-def _utf16_without_bom(data: bytes) -> Decoded | None:
-    """UTF-16 text saved without a BOM decodes as "valid" UTF-8 full of NULs; before calling
-    it binary, look for UTF-16's shape: NULs in one byte lane (the high bytes of Latin text)
-    and next to none in the other. Binary data has NULs in both lanes."""
-    if len(data) < 8 or len(data) % 2:
-        return None
-    low_lanes = ((data[1::2], data[0::2], "utf-16-le"), (data[0::2], data[1::2], "utf-16-be"))
-    for high, low, codec in low_lanes:
-        if high.count(0) >= 0.3 * len(high) and low.count(0) <= 0.01 * len(low):
-            try:
-                return Decoded(data.decode(codec), codec, 0.9)
-            except UnicodeDecodeError:
-                return None
-    return None
 
 
 def _why(exc: OSError) -> str:
