@@ -252,3 +252,14 @@ def test_a_long_line_and_many_short_lines(tmp_path):
     assert records["many_lines.txt"]["status"] == "ok"
     text = (tmp_path / "out" / "text" / "many_lines.txt").read_text("utf-8")
     assert text.count("\n") == 2 * 50_001 - 1  # one blank line between paragraphs
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod 000 file (CI runs as root)")
+def test_chmod_000_is_an_error(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "locked.txt").write_text(GOOD, "utf-8")
+    (source / "locked.txt").chmod(0)
+    run_directory(source, tmp_path / "out", RULES)
+    record = _records(tmp_path / "out")["locked.txt"]
+    assert (record["status"], record["reason"]) == ("error", "cannot read: Permission denied")
