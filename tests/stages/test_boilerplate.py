@@ -5,6 +5,7 @@ Whole pages (with traps) are data-driven cases under fixtures/stages/strip_boile
 
 from __future__ import annotations
 
+import math
 import pickle
 
 import pytest
@@ -77,6 +78,14 @@ def test_tree_ensemble_arithmetic() -> None:
     assert model.probability([0.0]) == pytest.approx(0.7310586, abs=1e-6)
     assert model.probability([1.0]) == pytest.approx(0.2689414, abs=1e-6)
     assert TreeEnsemble.from_dict(model.to_dict()) == model
+
+
+def test_compiled_trees_agree_with_walking_them() -> None:
+    model = load_packaged("boilerplate")
+    rows = [[((i * 7 + j * 13) % 17) / 4 - 1 for j in range(len(FEATURE_NAMES))] for i in range(50)]
+    for row in rows:
+        walked = model.bias + model.learning_rate * sum(t.predict(row) for t in model.trees)
+        assert model.probability(row) == pytest.approx(1 / (1 + math.exp(-walked)), abs=1e-12)
 
 
 def test_main_block_is_the_dense_prose_run() -> None:
