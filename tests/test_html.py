@@ -241,3 +241,8 @@ def test_extraction_must_come_before_removing_stages():
     with pytest.raises(ConfigError, match="must come before every stage that removes text"):
         Pipeline([StripExtractionLeftovers(), ExtractHtml()])
     Pipeline([FixEncoding(), ExtractHtml(), StripExtractionLeftovers()])  # a rewriter may
+
+
+def test_leftovers_parameters_are_checked():
+    with pytest.raises(ConfigError, match="tail_share must be between 0 and 1"):
+        Pipeline.from_config({"stages": [{"strip_extraction_leftovers": {"tail_share": 2}}]})

@@ -120,6 +120,12 @@ class StripExtractionLeftovers(Stage):
     )
     title_similarity: float = param(90.0, "minimum rapidfuzz ratio between a line and the title")
 
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.tail_share <= 1.0:
+            raise ValueError(f"tail_share must be between 0 and 1, got {self.tail_share}")
+        if self.head_lines < 0:
+            raise ValueError(f"head_lines must not be negative, got {self.head_lines}")
+
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
         if not self.always and metadata.get("positions") != "extracted_text":
             return UNCHANGED
