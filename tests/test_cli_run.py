@@ -193,3 +193,12 @@ def test_fail_fast_stops_at_the_first_error(corpus, tmp_path, monkeypatch, rules
     assert "stopped at the first error (--fail-fast)" in stderr
     assert len((out / "report.jsonl").read_text("utf-8").splitlines()) == 1
     assert json.loads((out / "summary.json").read_text("utf-8"))["stopped_early"] is True
+
+
+def test_an_output_directory_that_cannot_be_made_is_a_usage_error(corpus, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", "utf-8")
+    code, stderr = _run(str(corpus), "--out", str(blocker / "out"), "-q")
+    assert code == 2
+    assert stderr.startswith(f"error: cannot prepare output directory {blocker / 'out'}: ")
+    assert stderr.count("\n") == 1
