@@ -115,3 +115,15 @@ def test_readme_ray_example(
     monkeypatch.setattr(ray, "shutdown", lambda: None)
     exec(compile(EXAMPLES["ray"], "README.md (ray example)", "exec"), {})
     assert list((tmp_path / "clean").glob("*.parquet")), "the example writes its output"
+
+
+def test_repeated_line_table_on_ray_matches_the_local_first_pass(local_ray: None) -> None:
+    from cleanpipe.ray import repeated_line_hashes
+    from cleanpipe.stages.repeated import count_line_hashes, frequent
+
+    texts = [text for _, text in corpus()] + ["Subscribe to our newsletter\nOne line.\n"] * 2
+    ds = ray.data.from_items([{"text": t} for t in texts]).repartition(3)
+    for min_docs in (2, 3):
+        expected = frequent(count_line_hashes(texts), min_docs)
+        assert expected, "the corpus repeats lines, so the table is not empty"
+        assert repeated_line_hashes(ds, min_docs=min_docs) == expected

@@ -8,6 +8,7 @@ comes out with the same text and the same report record wherever it was cleaned.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -74,6 +75,37 @@ def clean_dataset(
         batch_size=batch_size,
         **map_batches_args,
     )
+
+
+def repeated_line_hashes(
+    ds: ray.data.Dataset, *, text_field: str = "text", min_docs: int = 5
+) -> list[str]:
+    """The first pass of `strip_repeated_lines`, distributed: the hashes of normalized lines
+    found in at least `min_docs` rows of `ds`, sorted (the table file's lines).
+
+    The same answer as `python -m cleanpipe.stages.repeated` gives for the same texts; write
+    it to a file every worker can read and name that file as the stage's `table`. Workers
+    hash and count per batch; this process adds the counts up, so it holds one counter per
+    distinct line, as the local first pass does (a Ray shuffle would avoid that, at many
+    times the cost on anything but a huge corpus).
+    """
+    _ray()
+    from cleanpipe.stages.repeated import count_line_hashes
+
+    def batch_counts(batch: pa.Table) -> dict[str, list[Any]]:
+        texts = [t for t in batch.column(text_field).to_pylist() if isinstance(t, str)]
+        counts = count_line_hashes(texts)
+        return {"hash": list(counts), "documents": list(counts.values())}
+
+    total: Counter[str] = Counter()
+    for batch in ds.map_batches(batch_counts, batch_format="pyarrow").iter_batches(
+        batch_format="pyarrow"
+    ):
+        # a batch here joins several workers' batches: a hash can occur more than once
+        for line, documents in zip(batch.column("hash").to_pylist(),
+                                   batch.column("documents").to_pylist(), strict=True):
+            total[line] += documents
+    return sorted(h for h, n in total.items() if n >= min_docs)
 
 
 # --- the engine behind `cleanpipe run --engine ray` ----------------------------------------
