@@ -71,6 +71,9 @@ class Result:
     rewrites: Mapping[str, int] = field(default_factory=dict)
     metadata: Mapping[str, Any] = field(default_factory=dict)
     reason: str | None = None
+    # Seconds each stage took on this document. Not part of the record, which must be the
+    # same bytes on every run; the runner adds them up into summary.json instead.
+    timings: Mapping[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def ok(self) -> bool:

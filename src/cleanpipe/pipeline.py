@@ -7,8 +7,10 @@ import json
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 
 from cleanpipe.config import ConfigError, build_stages, load_yaml
@@ -94,6 +96,11 @@ class Pipeline:
         return ordered
 
     def run(self, doc: Document) -> Result:
+        timings: dict[str, float] = {}
+        result = self._run(doc, timings)
+        return replace(result, timings=timings)
+
+    def _run(self, doc: Document, timings: dict[str, float]) -> Result:
         input_text = doc.text
         text = input_text
         metadata: dict[str, Any] = dict(doc.metadata)
@@ -109,6 +116,7 @@ class Pipeline:
                 # cuts article text (lists, short closing lines), so it stands aside
                 metadata["skipped_stages"] = [*metadata.get("skipped_stages", ()), stage.name]
                 continue
+            started = perf_counter()
             try:
                 output = stage(text, metadata)
                 new_text = apply_edits(text, output.edits)
@@ -116,6 +124,7 @@ class Pipeline:
                 message = f"stage {stage.name}: {type(exc).__name__}: {exc}"
                 return Result(doc.id, "error", "", input_text, tuple(removals), dict(rewrites),
                               metadata, reason=message)
+            timings[stage.name] = timings.get(stage.name, 0.0) + perf_counter() - started
             metadata.update(output.metadata)
             if output.edits and stage.extracts:
                 # A new baseline (HTML to article text): later removals are positioned in

@@ -16,6 +16,7 @@ import os
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -83,6 +84,10 @@ Outcomes = Callable[
     [Path, list[PurePosixPath], Pipeline, int], Iterator[tuple[str, str, dict[str, Any]]]
 ]
 
+# Per-document stage timings ride in the record from the worker to the main process, which
+# removes them: the report holds no timings (same bytes every run), summary.json their sums.
+TIMINGS_KEY = "_stage_seconds"
+
 # One pipeline per worker process, set once by the pool initializer (not per task).
 _worker_pipeline: Pipeline | None = None
 
@@ -115,7 +120,9 @@ def clean_file(
         result = Result(name, exc.status, "", "", metadata=exc.metadata, reason=exc.reason)
         return str(relative), "", _record(result, relative, pipeline, read=False)
     result = pipeline.run(document)
-    return str(relative), result.text, _record(result, relative, pipeline, read=True)
+    record = _record(result, relative, pipeline, read=True)
+    record[TIMINGS_KEY] = dict(result.timings)  # taken out again before the report is written
+    return str(relative), result.text, record
 
 
 def _record(
@@ -209,6 +216,7 @@ def run_directory(
     except OSError as exc:
         raise RunError(f"cannot prepare output directory {out_dir}: {exc}") from None
     summary = Summary()
+    stage_seconds: Counter[str] = Counter()  # CPU time by stage, summed over the workers
     interrupted = stopped_early = False
     written: dict[str, str] = {}
     try:
@@ -217,6 +225,7 @@ def run_directory(
         ordered = _in_order(input_dir, plan, pipeline, options.workers, outcomes or _clean_all)
         with contextlib.closing(ordered):
             for index, (relative, text, record, line) in enumerate(ordered):
+                stage_seconds.update(record.pop(TIMINGS_KEY, None) or {})
                 if line is None:
                     line = _commit(text_dir, relative, text, record, written)
                 else:
@@ -241,6 +250,7 @@ def run_directory(
         config_sha256=pipeline.config_hash,
         input_dir=str(input_dir.resolve()),  # lets `cleanpipe report` show the input text
         elapsed_seconds=round(elapsed, 3),
+        stage_seconds={name: round(seconds, 3) for name, seconds in stage_seconds.items()},
         interrupted=interrupted,
         stopped_early=stopped_early,
         resumed=resumed,
