@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cleanpipe.cli import cli
-from cleanpipe.htmlreport import ReportError, links, write_report
+from cleanpipe.htmlreport import ReportError, documents, links, write_report
 from cleanpipe.htmlreport.corpus import Corpus, Examples, iter_records
 from cleanpipe.pipeline import Pipeline, input_hash
 from cleanpipe.runner import RunOptions, run_directory
@@ -353,3 +353,20 @@ def test_examples_are_spread_over_the_whole_run():
     examples.add(202, {"removals": [removal]})  # not sampled
     assert [(e.index, e.line, len(e.text)) for e in examples.by_rule[0]] == [
         (200, 4, Examples.EXCERPT + 1)]
+
+
+def test_a_pool_of_workers_writes_the_same_pages(tmp_path, monkeypatch):
+    _, out = make_run(tmp_path)
+    write_report(out, dest=tmp_path / "one", workers=1)
+    monkeypatch.setattr(documents, "BATCH", 1)  # three batches, so the pool is used
+    pools = []
+    real_context = documents.multiprocessing.get_context
+    monkeypatch.setattr(documents.multiprocessing, "get_context",
+                        lambda method: pools.append(method) or real_context(method))
+    stats = write_report(out, dest=tmp_path / "two", workers=2)
+    assert pools, "the pool was not used"
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*")
+           if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*")
+           if p.is_file()}
+    assert one == two and stats.files == len(two)

@@ -135,7 +135,7 @@ def run(input_dir: Path, out_dir: Path, config: Path | None, workers: int, overw
     if not quiet:
         _print_summary(result)
     if html_report:
-        _write_html_report(out_dir, input_dir, quiet)
+        _write_html_report(out_dir, input_dir, quiet, options.workers)
     sys.exit(result.exit_code)
 
 
@@ -200,17 +200,19 @@ def check_config(config: Path) -> None:
               default=None,
               help="Where the run's inputs are now (default: the directory summary.json "
                    "records).")
+@click.option("--workers", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes writing document pages (0: one per CPU core).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
-def report(out_dir: Path, input_dir: Path | None, quiet: bool) -> None:
+def report(out_dir: Path, input_dir: Path | None, workers: int, quiet: bool) -> None:
     """Write the HTML audit report of the run in OUT_DIR into OUT_DIR/report/."""
-    _write_html_report(out_dir, input_dir, quiet)
+    _write_html_report(out_dir, input_dir, quiet, workers or (os.cpu_count() or 1))
 
 
-def _write_html_report(out_dir: Path, input_dir: Path | None, quiet: bool) -> None:
+def _write_html_report(out_dir: Path, input_dir: Path | None, quiet: bool, workers: int) -> None:
     from cleanpipe.htmlreport import ReportError, write_report
 
     try:
-        stats = write_report(out_dir, input_dir)
+        stats = write_report(out_dir, input_dir, workers=workers)
     except (ReportError, OSError) as exc:
         _fail(str(exc))
         return

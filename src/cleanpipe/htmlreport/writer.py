@@ -15,13 +15,12 @@ from importlib import resources
 from pathlib import Path
 
 from cleanpipe.htmlreport import links
-from cleanpipe.htmlreport.corpus import Corpus, Examples, ReportError, iter_records, load_corpus
-from cleanpipe.htmlreport.docpage import render_document
+from cleanpipe.htmlreport.corpus import Corpus, Examples, ReportError, load_corpus
+from cleanpipe.htmlreport.documents import write_documents, write_file
 from cleanpipe.htmlreport.html import page
 from cleanpipe.htmlreport.lists import list_pages
 from cleanpipe.htmlreport.overview import render_overview
 from cleanpipe.htmlreport.segments import PALETTE, STRONG
-from cleanpipe.htmlreport.texts import Inputs, read_output
 
 
 @dataclass(frozen=True)
@@ -37,11 +36,15 @@ class ReportStats:
 
 
 def write_report(
-    out_dir: str | Path, input_dir: str | Path | None = None, dest: str | Path | None = None
+    out_dir: str | Path,
+    input_dir: str | Path | None = None,
+    dest: str | Path | None = None,
+    workers: int = 1,
 ) -> ReportStats:
     """Write the HTML audit report of the run in `out_dir` into `dest` (`out_dir/report`).
 
     `input_dir` is where the run read its inputs; by default the one `summary.json` records.
+    `workers` processes write the document pages (the same bytes whatever the number).
     """
     started = time.perf_counter()
     out_dir = Path(out_dir)
@@ -54,7 +57,7 @@ def write_report(
     try:
         files, size = _write_assets(building, corpus)
         examples = Examples(corpus)
-        missing, doc_files, doc_size = _write_documents(building, corpus, source, examples)
+        documents = write_documents(building, corpus, source, examples, workers)
         counts = _write_pages(building, _pages(corpus, examples))
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -63,9 +66,9 @@ def write_report(
     return ReportStats(
         path=target,
         documents=len(corpus.rows),
-        files=files + counts[0] + doc_files,
-        bytes=size + counts[1] + doc_size,
-        inputs_missing=missing,
+        files=files + counts[0] + documents.files,
+        bytes=size + counts[1] + documents.bytes,
+        inputs_missing=documents.missing,
         seconds=time.perf_counter() - started,
     )
 
@@ -94,28 +97,9 @@ def _pages(corpus: Corpus, examples: Examples) -> Iterable[tuple[str, str]]:
 def _write_pages(root: Path, pages: Iterable[tuple[str, str]]) -> tuple[int, int]:
     files = size = 0
     for relative, html in pages:
-        size += _write(root / relative, html)
+        size += write_file(root / relative, html)
         files += 1
     return files, size
-
-
-def _write_documents(
-    root: Path, corpus: Corpus, input_dir: Path | None, examples: Examples
-) -> tuple[int, int, int]:
-    purposes = _stage_purposes()
-    inputs = Inputs(input_dir, corpus.summary_file.get("config"))
-    missing = files = size = 0
-    for index, record in enumerate(iter_records(corpus.out_dir)):
-        if index >= len(corpus.rows):
-            break  # the report grew while we read it; the index covers what came first
-        examples.add(index, record)
-        input_text, why = inputs.text(record)
-        missing += input_text is None
-        output_text = read_output(corpus.out_dir, record)
-        html = render_document(corpus, index, record, input_text, why, output_text, purposes)
-        size += _write(root / links.doc_path(index), html)
-        files += 1
-    return missing, files, size
 
 
 def _write_assets(root: Path, corpus: Corpus) -> tuple[int, int]:
@@ -127,19 +111,8 @@ def _write_assets(root: Path, corpus: Corpus) -> tuple[int, int]:
         for number in range(max(len(corpus.stage_index), 1))
     )
     script = (assets / "report.js").read_text(encoding="utf-8")
-    return 2, _write(root / "assets/report.css", css) + _write(root / "assets/report.js", script)
-
-
-def _write(path: Path, content: str) -> int:
-    data = content.encode("utf-8", "replace")
-    try:
-        handle = path.open("wb")
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = path.open("wb")
-    with handle:
-        handle.write(data)
-    return len(data)
+    written = write_file(root / "assets/report.css", css)
+    return 2, written + write_file(root / "assets/report.js", script)
 
 
 def _swap(building: Path, target: Path) -> None:
@@ -150,18 +123,3 @@ def _swap(building: Path, target: Path) -> None:
         target.replace(old)
     building.replace(target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _stage_purposes() -> dict[str, str]:
-    """Each registered stage's one-line purpose: the "reason" a highlight's tooltip gives."""
-    from cleanpipe import registry
-
-    try:
-        available = registry.available()
-    except registry.RegistryError:
-        return {}
-    return {
-        name: (cls.__doc__ or "").strip().splitlines()[0]
-        for name, cls in available.items()
-        if (cls.__doc__ or "").strip()
-    }
