@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cleanpipe.formats.parquet import clean_table
 from cleanpipe.formats.runner import BatchMap, windowed
@@ -98,12 +98,12 @@ def repeated_line_hashes(
         return {"hash": list(counts), "documents": list(counts.values())}
 
     total: Counter[str] = Counter()
-    for batch in ds.map_batches(batch_counts, batch_format="pyarrow").iter_batches(
-        batch_format="pyarrow"
-    ):
+    counted = ds.map_batches(batch_counts, batch_format="pyarrow")
+    for batch in counted.iter_batches(batch_format="pyarrow"):
+        table = cast("pa.Table", batch)
         # a batch here joins several workers' batches: a hash can occur more than once
-        for line, documents in zip(batch.column("hash").to_pylist(),
-                                   batch.column("documents").to_pylist(), strict=True):
+        for line, documents in zip(table.column("hash").to_pylist(),
+                                   table.column("documents").to_pylist(), strict=True):
             total[line] += documents
     return sorted(h for h, n in total.items() if n >= min_docs)
 

@@ -8,6 +8,7 @@ whatever the engine or the worker count.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -130,9 +131,12 @@ def local_map(workers: int) -> BatchMap:
     """An ordered map on this machine: inline, or a process pool with a bounded window."""
 
     def mapper(work: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        if workers <= 1:
-            yield from map(work, items)
+        pending = iter(items)
+        head = list(itertools.islice(pending, 2))
+        if workers <= 1 or len(head) < 2:  # one batch: a pool would only add its start-up
+            yield from map(work, itertools.chain(head, pending))
             return
+        items = itertools.chain(head, pending)
         context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
         # The function (and its pipeline) goes to each worker once; models load once.
         with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool:
