@@ -49,3 +49,4 @@ def test_engine_ray_without_ray_exits_2(without_ray: None, tmp_path: Path, kind:
                                     "--engine", "ray"])
     assert done.exit_code == 2, done.output
     assert "--engine ray needs Ray: pip install 'cleanpipe[ray]'" in done.output
+

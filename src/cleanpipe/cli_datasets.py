@@ -105,3 +105,5 @@ def run_dataset_command(
                                batch_map=batch_map)
     except KeyError as exc:  # a missing text column, or rows without ids where ids are needed
         raise RunError(f"{input_path}: {exc.args[0]}") from None
+    except ImportError as exc:  # pyarrow for Parquet, zstandard for .zst: the install hint
+        raise RunError(str(exc)) from None
