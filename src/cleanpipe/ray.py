@@ -1,7 +1,8 @@
 """Cleaning on Ray: `clean_dataset` for Ray Data jobs, and the engine of `run --engine ray`.
 
-Ray is an optional extra (`pip install 'cleanpipe[ray]'`), imported only when used. Both
-paths run the same per-row code as the local runner (`cleanpipe.formats.columns`), so a row
+Ray is an optional extra (`pip install 'cleanpipe[ray]'`), imported only when used. Nothing
+here cleans anything itself: rows go through the same code as a local run
+(`cleanpipe.formats`) and files through the directory runner's `clean_file`, so a document
 comes out with the same text and the same report record wherever it was cleaned.
 """
 
