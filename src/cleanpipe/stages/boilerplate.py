@@ -36,7 +36,9 @@ class DocumentLines:
 
     @classmethod
     def of(cls, text: str) -> DocumentLines:
-        lines, before, after = [], [], []
+        lines: list[Line] = []
+        before: list[bool] = []
+        after: list[bool] = []
         previous_blank = True
         for line in split_lines(text):
             if line.blank:
