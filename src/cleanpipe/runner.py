@@ -223,16 +223,17 @@ def run_directory(
         os.ftruncate(fd, keep_bytes)
         os.lseek(fd, 0, os.SEEK_END)
         ordered = _in_order(input_dir, plan, pipeline, options.workers, outcomes or _clean_all)
-        with contextlib.closing(ordered):
+        with contextlib.closing(ordered), _Interrupts() as interrupts:
             for index, (relative, text, record, line) in enumerate(ordered):
-                stage_seconds.update(record.pop(TIMINGS_KEY, None) or {})
-                if line is None:
-                    line = _commit(text_dir, relative, text, record, written)
-                else:
-                    _claim(record, relative, written)
-                if index >= keep_lines:
-                    os.write(fd, line)
-                summary.add(record)
+                with interrupts.deferred():  # the report and the summary must agree
+                    stage_seconds.update(record.pop(TIMINGS_KEY, None) or {})
+                    if line is None:
+                        line = _commit(text_dir, relative, text, record, written)
+                    else:
+                        _claim(record, relative, written)
+                    if index >= keep_lines:
+                        _append(fd, line, report_path)
+                    summary.add(record)
                 if progress is not None:
                     progress(1)
                 if options.fail_fast and record["status"] == "error":
@@ -258,6 +259,54 @@ def run_directory(
     blob = json.dumps(totals, indent=2, ensure_ascii=False) + "\n"
     write_atomic(out_dir / SUMMARY_NAME, blob.encode("utf-8", "backslashreplace"))
     return RunResult(out_dir, summary, elapsed, interrupted, stopped_early, resumed=resumed)
+
+
+class _Interrupts:
+    """Ctrl-C while one document is being committed (output, report line, summary) waits for
+    that commit to finish, so `report.jsonl` and `summary.json` always count the same
+    documents; anywhere else (waiting for a worker) it interrupts at once."""
+
+    def __init__(self) -> None:
+        self._committing = False
+        self._pending = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _Interrupts:
+        # Only the main thread may set handlers, and a SIGINT the caller ignores stays ignored.
+        main = threading.current_thread() is threading.main_thread()
+        if main and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        if self._committing:
+            self._pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        self._committing = True
+        try:
+            yield
+        finally:
+            self._committing = False
+        if self._pending:
+            raise KeyboardInterrupt
+
+
+def _append(fd: int, line: bytes, path: Path) -> None:
+    """Append one whole report line; a report that cannot be written ends the run."""
+    view = memoryview(line)
+    try:
+        while view:  # a short write (a full disk) must not leave half a line unnoticed
+            view = view[os.write(fd, view) :]
+    except OSError as exc:
+        raise RunError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _commit(
