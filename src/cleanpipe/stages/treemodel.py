@@ -114,8 +114,11 @@ def compile_leaves(trees: Sequence[Tree]) -> Callable[[Sequence[float]], tuple[f
     numbers = [x for tree in trees for x in (*tree.threshold, *tree.value)]
     if not all(math.isfinite(x) for x in numbers):
         return lambda row: tuple(tree.predict(row) for tree in trees)
+    used = sorted({f for tree in trees for f in tree.feature if f >= 0})
+    # each feature read once into a local: the trees then compare locals, not row[i]
+    reads = "".join(f"    r{f} = row[{f}]\n" for f in used)
     body = ",\n        ".join(_expression(tree, 0) for tree in trees)
-    source = f"def leaves(row):\n    return (\n        {body},\n    )\n"
+    source = f"def leaves(row):\n{reads}    return (\n        {body},\n    )\n"
     namespace: dict[str, Any] = {}
     exec(compile(source, "<tree ensemble>", "exec"), namespace)  # our own generated source
     return namespace["leaves"]  # type: ignore[no-any-return]
@@ -126,7 +129,7 @@ def _expression(tree: Tree, node: int) -> str:
         return repr(float(tree.value[node]))
     return (
         f"({_expression(tree, tree.left[node])} "
-        f"if row[{tree.feature[node]}] <= {float(tree.threshold[node])!r} "
+        f"if r{tree.feature[node]} <= {float(tree.threshold[node])!r} "
         f"else {_expression(tree, tree.right[node])})"
     )
 
