@@ -127,3 +127,32 @@ def test_repeated_line_table_on_ray_matches_the_local_first_pass(local_ray: None
         expected = frequent(count_line_hashes(texts), min_docs)
         assert expected, "the corpus repeats lines, so the table is not empty"
         assert repeated_line_hashes(ds, min_docs=min_docs) == expected
+
+
+def test_ray_address_reaches_ray_init(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleanpipe.ray import session
+
+    calls: list[object] = []
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(ray, "shutdown", lambda: calls.append("shutdown"))
+    with session("ray://head:10001"):
+        assert len(calls) == 1
+    assert calls[0]["address"] == "ray://head:10001"  # type: ignore[index]
+    assert calls[-1] == "shutdown"
+
+
+def test_unreachable_ray_address_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def refuse(**kwargs: object) -> None:
+        raise ConnectionError(f"nothing listens at {kwargs['address']}")
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", refuse)
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text("Some text.\n", encoding="utf-8")
+    done = CliRunner().invoke(cli, ["run", str(source), "--out", str(tmp_path / "out"),
+                                    "--engine", "ray", "--ray-address", "ray://nowhere:1"])
+    assert done.exit_code == 2, done.output
+    assert "cannot start or join Ray (ray://nowhere:1)" in done.output
+    assert not (tmp_path / "out").exists()  # refused before anything was written

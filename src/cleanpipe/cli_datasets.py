@@ -62,13 +62,18 @@ def engine_outcomes(engine: str, workers: int, ray_address: str | None) -> Outco
         return None
     from cleanpipe.ray import ray_map, ray_outcomes
 
-    _require_ray()
+    _connect_ray(ray_address)
     return ray_outcomes(ray_map(workers, ray_address))
 
 
-def _require_ray() -> None:
+def _connect_ray(address: str | None) -> None:
+    """Start or join Ray before anything is written, so a failure is a clean exit 2; it is
+    shut down when the process ends."""
     if importlib.util.find_spec("ray") is None:
         raise RunError("--engine ray needs Ray: pip install 'cleanpipe[ray]'")
+    from cleanpipe.ray import connect
+
+    connect(address)
 
 
 def run_dataset_command(
@@ -88,9 +93,9 @@ def run_dataset_command(
     )
     batch_map = None
     if engine == "ray":
+        _connect_ray(ray_address)
         from cleanpipe.ray import ray_map
 
-        _require_ray()
         batch_map = ray_map(workers, ray_address)
     elif not workers:
         options = dataclasses.replace(options, workers=os.cpu_count() or 1)

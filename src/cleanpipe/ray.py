@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 from cleanpipe.formats.parquet import clean_table
 from cleanpipe.formats.runner import BatchMap, windowed
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.runner import Outcomes, clean_file
+from cleanpipe.runner import Outcomes, RunError, clean_file
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -112,22 +112,31 @@ def repeated_line_hashes(
 # --- the engine behind `cleanpipe run --engine ray` ----------------------------------------
 
 
-@contextmanager
-def session(address: str | None = None) -> Iterator[None]:
-    """Connect to Ray (a local instance unless `address` is given) for the block's duration.
+def connect(address: str | None = None) -> bool:
+    """Start a local Ray, or join the cluster at `address`, unless Ray already runs here.
 
-    A Ray already initialised by the caller is used as it is and left running.
+    True when this call started it. A failure is one line (`RunError`), not a traceback.
     """
     ray = _ray()
-    started = not ray.is_initialized()
-    if started:
+    if ray.is_initialized():
+        return False
+    try:
         ray.init(address=address, include_dashboard=False, log_to_driver=False,
                  logging_level=logging.WARNING)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise RunError(f"cannot start or join Ray ({address or 'local'}): {exc}") from None
+    return True
+
+
+@contextmanager
+def session(address: str | None = None) -> Iterator[None]:
+    """Ray for the block's duration; a Ray the caller started is used and left running."""
+    started = connect(address)
     try:
         yield
     finally:
         if started:
-            ray.shutdown()
+            _ray().shutdown()
 
 
 # Per Ray worker process: the work function of the current run, by object id, so a pipeline
