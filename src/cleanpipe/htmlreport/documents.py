@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +75,14 @@ def write_documents(
         return total
     context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
     with context.Pool(workers, initializer=_init, initargs=(root, corpus, input_dir)) as pool:
-        for done in pool.imap_unordered(_write_in_worker, batches):
-            total += done
+        # A bounded window of batches in flight: `imap` would queue the whole report at once.
+        pending: deque[AsyncResult[Written]] = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(_write_in_worker, (batch,)))
+            if len(pending) >= 4 * workers:
+                total += pending.popleft().get()
+        while pending:
+            total += pending.popleft().get()
     return total
 
 
