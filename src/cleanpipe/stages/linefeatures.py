@@ -195,6 +195,7 @@ def line_features(
     prose_chars = [s.chars if s.prose else 0 for s in shapes]
     total_prose = sum(prose_chars) or 1
     total_chars = sum(s.chars for s in shapes) or 1
+    prose_share = sum(prose_chars) / total_chars  # once: in the loop it made this O(n²)
     keys = [title_key(t, strip_suffix=False) for t in lines]
     counts = Counter(keys)
     title = title_key(lines[0], strip_suffix=True)
@@ -240,7 +241,7 @@ def line_features(
             _window(prose, i, 10),
             _window(log_chars, i, 10),
             math.log1p(n),
-            sum(prose_chars) / total_chars,
+            prose_share,
         ]
         rows.append(local[i] + context)
         chars_before += shapes[i].chars
