@@ -6,7 +6,8 @@ Builds (or reuses) a deterministic mixed corpus (`corpus.py`), then runs each me
 in its own process, so peak memory and imports do not leak between them:
 
   a) the text path: the default config's cleaning stages with a fast offline language
-     backend (fasttext_lite) and with none, on 1 and on 2 workers;
+     backend (fasttext_lite), with none, and with none and no line classifier, on 1 and on
+     2 workers;
   b) the default config (langdetect), 1 and 2 workers;
   c) a bare regex line pass (read, six compiled regexes per line, write): the floor;
   d) datatrove: JsonlReader, FTFYFormatter, C4QualityFilter, JsonlWriter on 2 workers
@@ -205,20 +206,28 @@ def configs(work: Path) -> dict[str, Path]:
     fast = {"name": "text-fast", "stages": []}
     bare = {"name": "text-nolang", "stages": []}
     for entry in default["stages"]:
-        name = entry if isinstance(entry, str) else next(iter(entry))
-        if name == "detect_language":
+        if _stage_name(entry) == "detect_language":
             fast["stages"].append({"detect_language": {"backend": "fasttext_lite"}})
             continue
         fast["stages"].append(entry)
         bare["stages"].append(entry)
     variants["text, fasttext_lite"] = fast
     variants["text, no language"] = bare
+    # the line classifier is most of the text path's time: this row shows the rest
+    variants["text, no language, no strip_boilerplate"] = {
+        "name": "text-noclassifier",
+        "stages": [e for e in bare["stages"] if _stage_name(e) != "strip_boilerplate"],
+    }
     paths = {}
     for label, config in variants.items():
         path = work / f"config-{len(paths)}.yaml"
         path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
         paths[label] = path
     return paths
+
+
+def _stage_name(entry: Any) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry))
 
 
 def row(label: str, workers: int, result: dict[str, Any] | None, size: int, docs: int,
@@ -259,7 +268,8 @@ def main() -> None:
     out = work / "out"
     figures: dict[str, float | None] = {}
     results: dict[str, dict[str, Any] | None] = {}
-    labels = ["text, fasttext_lite", "text, no language", "default (langdetect)"]
+    labels = ["text, fasttext_lite", "text, no language",
+              "text, no language, no strip_boilerplate", "default (langdetect)"]
     if args.quick:
         labels = ["text, no language"]
     for label in labels:
