@@ -37,7 +37,11 @@ from benchmarks.quality import TOKEN, aggregate, document_scores, line  # noqa: 
 from cleanpipe import Pipeline  # noqa: E402
 from cleanpipe.config import load_yaml  # noqa: E402
 from cleanpipe.pipeline import default_config_path  # noqa: E402
-from cleanpipe.stages.boilerplate import DocumentLines, keep_decisions  # noqa: E402
+from cleanpipe.stages.boilerplate import (  # noqa: E402
+    DocumentLines,
+    first_line_verdict,
+    keep_decisions,
+)
 from cleanpipe.stages.linefeatures import FEATURE_NAMES, LineShape, line_features  # noqa: E402
 from cleanpipe.stages.treemodel import Tree, TreeEnsemble  # noqa: E402
 from cleanpipe.stages.vocab import stop_words  # noqa: E402
@@ -53,6 +57,7 @@ class Page:
     doc: DocumentLines
     rows: list[list[float]]
     shapes: list[LineShape]
+    block: tuple[int, int]
     labels: list[float]
     weights: list[float]
     gold: str
@@ -110,14 +115,14 @@ def load_pages(input_dir: Path, gold_dir: Path, manifest: Path | None) -> list[P
         if not doc.lines:
             continue
         stripped = [ln.stripped for ln in doc.lines]
-        rows, shapes, _ = line_features(stripped, doc.blank_before, doc.blank_after,
+        rows, shapes, block = line_features(stripped, doc.blank_before, doc.blank_after,
                                    stop_words(result.metadata.get("lang")))
         gold = gold_path.read_text(encoding="utf-8", errors="replace")
         labels, counts = line_labels(doc, gold)
         total = sum(counts) or 1
         weights = [(c + 1) / total for c in counts]
         pages.append(Page(path.stem, groups.get(path.stem, path.stem), doc, rows, shapes,
-                          labels, weights, gold))
+                          block, labels, weights, gold))
     return pages
 
 
@@ -169,8 +174,9 @@ def export(clf: HistGradientBoostingClassifier, names: Sequence[str],
 
 
 def predicted_text(page: Page, probabilities: Sequence[float], threshold: float) -> str:
-    """What strip_boilerplate keeps, as plain text."""
-    keep = keep_decisions(probabilities, page.shapes, threshold)
+    """What strip_boilerplate keeps with its default settings, as plain text."""
+    verdict = first_line_verdict("keep_unless_site_title", page.doc.lines[0].text)
+    keep = keep_decisions(probabilities, page.shapes, threshold, verdict, page.block)
     return "\n".join(ln.text for ln, kept in zip(page.doc.lines, keep, strict=True) if kept)
 
 

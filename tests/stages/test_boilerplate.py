@@ -105,6 +105,14 @@ def test_short_line_between_kept_paragraphs_is_rescued() -> None:
     assert keep == [True, True, True, True, False, True]
 
 
+def test_an_emptied_page_keeps_its_main_block() -> None:
+    prose = LineShape(300, 50, True, 0.4, None)
+    short = LineShape(8, 1, False, 0.0, None)
+    shapes = [short, short, prose, prose, short]
+    keep = keep_decisions([0.1] * 5, shapes, 0.5, first_line=False, block=(2, 4))
+    assert keep == [False, False, True, True, False]
+
+
 def test_keep_rules_are_validated() -> None:
     with pytest.raises(ConfigError, match="unknown rule 'navigaton'"):
         make_stage(StripBoilerplate, {"keep_rules": ["navigaton"]})

@@ -6,6 +6,10 @@ boilerplate are removed whole. Each removal is named for what the line is when a
 marker recognises it (`share_line`, `cookie_notice`, `byline`, ...), and otherwise for where it
 stands: `navigation` before the article's main block, `footer` after it, `boilerplate_line`
 inside it. Any of those rules can be switched off with `keep_rules`.
+
+The first line is the document's title and stays, unless it is a page `<title>` with the
+site's name appended (`Headline | Site`): that line names the site, and the headline it
+carries is repeated in the body anyway. It goes as `page_title` (`first_line` changes this).
 """
 
 from __future__ import annotations
@@ -14,16 +18,25 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cleanpipe.registry import register
 from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, param, remove_lines, split_lines
 from cleanpipe.stages.linefeatures import FEATURE_NAMES, LineShape, line_features
+from cleanpipe.stages.titles import has_site_suffix
 from cleanpipe.stages.treemodel import TreeEnsemble, load_packaged
 from cleanpipe.stages.vocab import MARKER_NAMES, stop_words
 
 POSITION_RULES = ("navigation", "footer", "boilerplate_line")
-RULES: tuple[str, ...] = tuple(dict.fromkeys((*MARKER_NAMES, *POSITION_RULES)))
+RULES: tuple[str, ...] = tuple(dict.fromkeys((*MARKER_NAMES, *POSITION_RULES, "page_title")))
+FirstLine = Literal["keep", "keep_unless_site_title", "classify"]
+
+
+def first_line_verdict(mode: FirstLine, first_line: str) -> bool | None:
+    """True: the first line stays; False: it goes as `page_title`; None: the classifier decides."""
+    if mode == "classify":
+        return None
+    return mode == "keep" or not has_site_suffix(first_line)
 
 
 @dataclass(frozen=True)
@@ -55,8 +68,9 @@ class DocumentLines:
 
 def score_lines(
     model: TreeEnsemble, text: str, metadata: Mapping[str, Any]
-) -> tuple[DocumentLines, list[float], list[LineShape], list[str]]:
-    """Each non-blank line's probability of being article text, its shape, its rule if removed."""
+) -> tuple[DocumentLines, list[float], list[LineShape], list[str], tuple[int, int]]:
+    """Each non-blank line's probability of being article text, its shape, its rule if removed;
+    and the main block of prose."""
     doc = DocumentLines.of(text)
     stripped = [line.stripped for line in doc.lines]
     rows, shapes, (block_start, block_end) = line_features(
@@ -73,14 +87,15 @@ def score_lines(
             rules.append("footer")
         else:
             rules.append("boilerplate_line")
-    return doc, probabilities, shapes, rules
+    return doc, probabilities, shapes, rules, (block_start, block_end)
 
 
 def keep_decisions(
     probabilities: Sequence[float],
     shapes: Sequence[LineShape],
     threshold: float,
-    keep_first_line: bool = True,
+    first_line: bool | None = True,
+    block: tuple[int, int] = (0, 0),
 ) -> list[bool]:
     """Which lines stay: the classifier's verdict, plus short lines that belong to the prose.
 
@@ -89,10 +104,14 @@ def keep_decisions(
     kept paragraph (ads, share rows and sign-offs carry a marker, and markers are never
     rescued). The classifier, which sees menus of short lines everywhere, is unsure of them;
     taken from the article, they would leave holes in it.
+
+    When no line at all would stay, the main block of prose stays: a page whose every line
+    looks like furniture is a page the classifier does not understand, and an emptied document
+    would be dropped whole.
     """
     keep = [p >= threshold for p in probabilities]
-    if keep and keep_first_line:
-        keep[0] = True
+    if keep and first_line is not None:
+        keep[0] = first_line
     rescued = list(keep)
     for i in range(1, len(keep)):
         if keep[i] or shapes[i].marker is not None or not (keep[i - 1] and shapes[i - 1].prose):
@@ -102,6 +121,8 @@ def keep_decisions(
             rescued[i] = True  # between two kept paragraphs
         elif (last or not keep[i + 1]) and _closing_sentence(shapes[i]):
             rescued[i] = True  # the article's short last sentence
+    if not any(rescued):
+        return [block[0] <= i < block[1] for i in range(len(rescued))]
     return rescued
 
 
@@ -122,7 +143,11 @@ class StripBoilerplate(Stage):
     threshold: float = param(
         0.5, "lines whose article probability is below this are removed (higher: more removed)"
     )
-    keep_first_line: bool = param(True, "never remove the first line (the page title)")
+    first_line: Literal["keep", "keep_unless_site_title", "classify"] = param(
+        "keep_unless_site_title",
+        "the first line (the title): keep; keep unless it ends in a site name ('Headline | "
+        "Site', removed as page_title); or classify like any line",
+    )
     keep_rules: tuple[str, ...] = param(
         (), f"rules never applied: lines they would remove stay ({', '.join(RULES)})"
     )
@@ -164,8 +189,11 @@ class StripBoilerplate(Stage):
         return self._model  # type: ignore[no-any-return]
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
-        doc, probabilities, shapes, rules = score_lines(self._ensemble(), text, metadata)
-        keep = keep_decisions(probabilities, shapes, self.threshold, self.keep_first_line)
+        doc, probabilities, shapes, rules, block = score_lines(self._ensemble(), text, metadata)
+        verdict = first_line_verdict(self.first_line, doc.lines[0].text) if doc.lines else True
+        keep = keep_decisions(probabilities, shapes, self.threshold, verdict, block)
+        if verdict is False:
+            rules[0] = "page_title"
         by_rule: dict[str, list[Line]] = {}
         for line, kept, rule in zip(doc.lines, keep, rules, strict=True):
             if not kept and rule not in self.keep_rules:

@@ -24,6 +24,11 @@ _SITE_SUFFIX = re.compile(r"\s+(?:[|–—»«·•]|::|-{1,2})\s+[^|–—»«�
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
+def has_site_suffix(line: str) -> bool:
+    """Whether a line ends like a page `<title>`: `Headline | Site`, `Headline - Site`."""
+    return bool(_SITE_SUFFIX.search(unicodedata.normalize("NFKC", line).strip()))
+
+
 def title_key(line: str, *, strip_suffix: bool) -> str:
     """A comparison key: prefix and (optionally) site suffix gone, case and punctuation folded."""
     text = unicodedata.normalize("NFKC", line).strip()
