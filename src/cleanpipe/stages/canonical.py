@@ -22,6 +22,7 @@ _EDGE = (
     + "\u202f\u205f\u3000\u200b\u2060\ufeff\u00ad"
 )
 _LINE_BREAKS = re.compile(r"\r\n|\r|\n|\v|\f|\u2028|\u2029|\x85")
+_ODD_BREAKS = re.compile(r"[\r\v\f\u2028\u2029\x85]")  # every break but '\n'
 
 
 def canonical_line(line: str, form: str | None) -> str:
@@ -51,9 +52,7 @@ class Canonicalize(Stage):
         gap_start = 0  # where the whitespace since the last kept line begins
         wrote_any = False
         blank_seen = False
-        position = 0
-        for match in [*_LINE_BREAKS.finditer(text), None]:
-            line_end = match.start() if match else len(text)
+        for position, line_end in _line_spans(text):
             raw = text[position:line_end]
             clean = canonical_line(raw, self.normalization) if raw else ""
             if clean:
@@ -70,13 +69,29 @@ class Canonicalize(Stage):
                 blank_seen = False
             elif wrote_any:
                 blank_seen = True
-            if match is None:
-                break
-            position = match.end()
         final = "\n" if wrote_any else ""
         if text[gap_start:] != final:
             edits.append(Edit(gap_start, len(text), "whitespace", final))
         return StageOutput(tuple(edits))
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, line breaks excluded; the last line runs to the end."""
+    if _ODD_BREAKS.search(text) is None:  # only '\n': str.split, no regex per line
+        spans = []
+        position = 0
+        for line in text.split("\n"):
+            end = position + len(line)
+            spans.append((position, end))
+            position = end + 1
+        return spans
+    starts = [0]
+    ends = []
+    for match in _LINE_BREAKS.finditer(text):
+        ends.append(match.start())
+        starts.append(match.end())
+    ends.append(len(text))
+    return list(zip(starts, ends, strict=True))
 
 
 def _content_span(raw: str, offset: int) -> tuple[int, int]:
