@@ -203,3 +203,17 @@ def test_ctrl_c_flushes_the_report_prints_a_summary_and_exits_130(setup):
     assert report.endswith(b"\n") and (reference / "report.jsonl").read_bytes().startswith(report)
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["interrupted"] is True and summary["documents"] == report.count(b"\n")
+
+
+@pytest.mark.parametrize("flag", ["resume", "overwrite"])
+def test_outputs_of_deleted_or_now_dropped_inputs_are_pruned(tmp_path, flag):
+    source = _corpus(tmp_path, 12)
+    out = tmp_path / "out"
+    _rules_run(source, out)
+    gone, dropped = sorted(_texts(out))[:2]
+    (source / gone).unlink()
+    (source / dropped).write_bytes(b"\x00now binary\x00")
+    report = _rules_run(source, out, resume=flag == "resume")
+    assert report == _rules_run(source, tmp_path / "fresh")
+    assert _texts(out) == _texts(tmp_path / "fresh")
+    assert gone not in _texts(out) and dropped not in _texts(out)

@@ -219,6 +219,7 @@ def run_directory(
     stage_seconds: Counter[str] = Counter()  # CPU time by stage, summed over the workers
     interrupted = stopped_early = False
     written: dict[str, str] = {}
+    produced: set[str] = set()  # output paths the report lists, as on disk
     try:
         os.ftruncate(fd, keep_bytes)
         os.lseek(fd, 0, os.SEEK_END)
@@ -234,6 +235,8 @@ def run_directory(
                     if index >= keep_lines:
                         _append(fd, line, report_path)
                     summary.add(record)
+                    if record["output"] is not None:
+                        produced.add(output_name(PurePosixPath(relative)).as_posix())
                 if progress is not None:
                     progress(1)
                 if options.fail_fast and record["status"] == "error":
@@ -243,6 +246,8 @@ def run_directory(
         interrupted = True
     finally:
         os.close(fd)
+    if (options.overwrite or options.resume) and not (interrupted or stopped_early):
+        _prune(text_dir, produced)
     elapsed = time.perf_counter() - started
     resumed = sum(1 for entry, line in plan if line is not None and entry.status is None)
     totals = summary.to_dict()
@@ -423,6 +428,18 @@ def _still_valid(root: Path, text_dir: Path, entry: Entry, record: dict[str, Any
         return bool(recorded == bytes_hash(read_bytes(root / entry.relative)))
     except RejectedFileError:
         return False
+
+
+def _prune(text_dir: Path, produced: set[str]) -> None:
+    """Delete outputs the report does not list: left by an earlier run in the same directory
+    for inputs since deleted, or now dropped. Afterwards `text/` holds exactly what the
+    report says, as after a run into an empty directory."""
+    for dirpath, _, filenames in os.walk(text_dir):
+        for name in filenames:
+            path = Path(dirpath, name)
+            if path.relative_to(text_dir).as_posix() not in produced:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def _remove_temporaries(text_dir: Path) -> None:
