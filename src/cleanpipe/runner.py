@@ -17,7 +17,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -405,13 +405,13 @@ def _plan(
         if entry.status is not None:  # a skipped name: its record costs nothing to remake
             plan.append((entry, _line(_skipped(entry, pipeline)[2])))
             continue
-        line = by_path.get(display_path(entry.relative))
-        if line is not None and not _still_valid(root, text_dir, entry, json.loads(line)):
-            line = None
-        plan.append((entry, line))
+        kept = by_path.get(display_path(entry.relative))
+        if kept is not None and not _still_valid(root, text_dir, entry, json.loads(kept)):
+            kept = None
+        plan.append((entry, kept))
     keep_lines = keep_bytes = 0
-    for (_, line), old in zip(plan, earlier, strict=False):
-        if line != old:
+    for (_, planned), old in zip(plan, earlier, strict=False):
+        if planned != old:
             break
         keep_lines += 1
         keep_bytes += len(old)
@@ -456,7 +456,7 @@ def _remove_temporaries(text_dir: Path) -> None:
 
 def _in_order(
     root: Path, plan: list[PlanItem], pipeline: Pipeline, workers: int, clean_all: Outcomes
-) -> Iterator[tuple[str, str, dict[str, Any], bytes | None]]:
+) -> Generator[tuple[str, str, dict[str, Any], bytes | None], None, None]:
     """(relative path, text, record, finished report line or None) per entry, in order."""
     todo = [entry.relative for entry, line in plan if line is None]
     cleaned = clean_all(root, todo, pipeline, workers)
