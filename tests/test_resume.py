@@ -186,15 +186,19 @@ def test_resume_with_another_config_redoes_everything(tmp_path):
     assert json.loads((out / "summary.json").read_text("utf-8"))["resumed"] == 0
 
 
-def test_ctrl_c_flushes_the_report_prints_a_summary_and_exits_130(setup):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "sigterm"])
+def test_ctrl_c_flushes_the_report_prints_a_summary_and_exits_130(setup, signum):
     root, source, config, reference = setup
-    out = root / "interrupted"
+    out = root / f"interrupted_{signum}"
     process = _start(root, source, out, config, "-j", "2")
     deadline = time.monotonic() + 60
     while _lines(out) < 5:
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.002)
-    os.killpg(process.pid, signal.SIGINT)  # as a terminal does: the whole process group
+    if signum == signal.SIGINT:
+        os.killpg(process.pid, signum)  # as a terminal does: the whole process group
+    else:
+        process.send_signal(signum)  # as a scheduler does: the main process
     assert process.wait(timeout=60) == 130
     stderr = process.stderr.read().decode() if process.stderr else ""
     assert "interrupted: outputs and report cover the documents above" in stderr

@@ -267,25 +267,30 @@ def run_directory(
 
 
 class _Interrupts:
-    """Ctrl-C while one document is being committed (output, report line, summary) waits for
-    that commit to finish, so `report.jsonl` and `summary.json` always count the same
-    documents; anywhere else (waiting for a worker) it interrupts at once."""
+    """Ctrl-C (or SIGTERM, what a batch scheduler sends) while one document is being
+    committed (output, report line, summary) waits for that commit to finish, so
+    `report.jsonl` and `summary.json` always count the same documents; anywhere else
+    (waiting for a worker) it interrupts at once."""
+
+    # A signal is taken over only if it still has its default handler: one the caller set
+    # or ignored stays theirs.
+    _DEFAULTS = ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL))
 
     def __init__(self) -> None:
         self._committing = False
         self._pending = False
-        self._previous: Any = None
+        self._previous: dict[int, Any] = {}
 
     def __enter__(self) -> _Interrupts:
-        # Only the main thread may set handlers, and a SIGINT the caller ignores stays ignored.
-        main = threading.current_thread() is threading.main_thread()
-        if main and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+        if threading.current_thread() is threading.main_thread():  # only it may set handlers
+            for signum, default in self._DEFAULTS:
+                if signal.getsignal(signum) is default:
+                    self._previous[signum] = signal.signal(signum, self._on_sigint)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
 
     def _on_sigint(self, signum: int, frame: Any) -> None:
         if self._committing:
