@@ -90,7 +90,7 @@ class Line(NamedTuple):
     lines, and building a tuple costs a third of a frozen dataclass's `__init__`.
     """
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, which no one calls
     start: int
     end: int
     text: str
