@@ -12,6 +12,7 @@ Example counts are fixed so the suite stays quick; `--hypothesis-show-statistics
 
 from __future__ import annotations
 
+import functools
 import itertools
 import unicodedata
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleanpipe import Pipeline, registry
+from cleanpipe import Pipeline, Stage, registry
 from cleanpipe.edits import validate_edits
 from cleanpipe.stages.canonical import Canonicalize
 
@@ -76,12 +77,17 @@ DEFAULT = Pipeline.default()
 CANONICAL_ONLY = Pipeline([s for s in DEFAULT.stages if s.name in ("fix_encoding", "canonicalize")])
 
 
+@functools.cache
+def _stage(name: str) -> Stage:
+    """One instance per stage (a model loads once, not once per example)."""
+    return registry.available()[name]()
+
+
 @pytest.mark.parametrize("name", sorted(registry.available()))
 @settings(SETTINGS, max_examples=40)
 @given(text=documents)
 def test_no_stage_raises_and_its_edits_are_valid(name, text):
-    stage = registry.available()[name]()
-    output = stage(text, {})
+    output = _stage(name)(text, {})
     validate_edits(text, output.edits)
 
 
