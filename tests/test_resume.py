@@ -207,6 +207,19 @@ def test_ctrl_c_flushes_the_report_prints_a_summary_and_exits_130(setup, signum)
     assert report.endswith(b"\n") and (reference / "report.jsonl").read_bytes().startswith(report)
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["interrupted"] is True and summary["documents"] == report.count(b"\n")
+    assert _group_ends(process.pid), "workers outlived the run"
+
+
+def _group_ends(group: int, seconds: float = 20) -> bool:
+    """True once no process of the run's process group (workers, forkserver) is left."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 @pytest.mark.parametrize("flag", ["resume", "overwrite"])
