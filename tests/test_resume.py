@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cleanpipe import Pipeline
-from cleanpipe.runner import RunOptions, run_directory
+from cleanpipe.runner import RunOptions, clean_file, run_directory
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "sample"
 RULES = ["fix_encoding", "strip_duplicate_title", "strip_comment_markers", "strip_link_lists",
@@ -236,3 +236,23 @@ def test_outputs_of_deleted_or_now_dropped_inputs_are_pruned(tmp_path, flag):
     assert report == _rules_run(source, tmp_path / "fresh")
     assert _texts(out) == _texts(tmp_path / "fresh")
     assert gone not in _texts(out) and dropped not in _texts(out)
+
+
+def test_resume_hands_an_outcomes_provider_only_the_unfinished_documents(tmp_path):
+    source = _corpus(tmp_path, 8)
+    out = tmp_path / "out"
+    pipeline = Pipeline.from_config({"stages": RULES})
+    expected = _rules_run(source, out)
+    lines = expected.splitlines(keepends=True)
+    (out / "report.jsonl").write_bytes(b"".join(lines[:5]))
+    asked: list[str] = []
+
+    def provider(root, relatives, pipeline, workers):  # what cleanpipe.ray plugs in
+        for relative in relatives:
+            asked.append(str(relative))
+            yield clean_file(pipeline, root, relative)
+
+    run_directory(source, out, pipeline, RunOptions(resume=True), outcomes=provider)
+    assert (out / "report.jsonl").read_bytes() == expected
+    assert asked == [json.loads(line)["path"] for line in lines[5:]
+                     if not json.loads(line)["path"].endswith("_link.txt")]
