@@ -212,7 +212,9 @@ def marker_of(line: str) -> str | None:
     if not text:
         return None
     words = text.split()
-    if len(words) <= 80 and _COOKIE_BANNER.search(text):
+    # Consent banners run long (a paragraph of purposes and vendors): no word limit short of
+    # a full article paragraph's.
+    if len(words) <= 250 and _COOKIE_BANNER.search(text):
         return "cookie_notice"
     if len(words) > _MAX_MARKER_WORDS and not MARKERS["copyright"].search(text):
         return None
