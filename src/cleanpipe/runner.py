@@ -27,12 +27,19 @@ from cleanpipe.pipeline import Pipeline
 from cleanpipe.readers import (
     Entry,
     RejectedFileError,
-    bytes_hash,
     display_path,
     output_name,
-    read_bytes,
     read_document,
     scan,
+)
+from cleanpipe.resume import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    PlanItem,
+    plan_resume,
+    prune_outputs,
+    read_report,
+    remove_temporaries,
 )
 from cleanpipe.summary import Summary
 
@@ -44,8 +51,6 @@ EXIT_INTERRUPTED = 130
 REPORT_NAME = "report.jsonl"
 SUMMARY_NAME = "summary.json"
 TEXT_DIR = "text"
-_TEMP_PREFIX = ".cleanpipe-"  # hidden, so a later scan of the output never reads it
-_TEMP_SUFFIX = ".tmp"
 
 
 class RunError(Exception):
@@ -175,7 +180,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     and process is enough (and short: a long input name must not overflow NAME_MAX).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{_TEMP_PREFIX}{os.getpid()}{_TEMP_SUFFIX}")
+    temporary = path.with_name(f"{TEMP_PREFIX}{os.getpid()}{TEMP_SUFFIX}")
     try:
         with temporary.open("wb") as handle:
             handle.write(data)
@@ -209,9 +214,12 @@ def run_directory(
     report_path = out_dir / REPORT_NAME
     try:
         text_dir.mkdir(parents=True, exist_ok=True)
-        _remove_temporaries(text_dir)
-        earlier = _read_report(report_path) if options.resume else []
-        plan, keep_lines, keep_bytes = _plan(input_dir, text_dir, entries, earlier, pipeline)
+        remove_temporaries(text_dir)
+        earlier = read_report(report_path) if options.resume else []
+        plan, keep_lines, keep_bytes = plan_resume(
+            input_dir, text_dir, entries, earlier, pipeline.config_hash,
+            lambda entry: _line(_skipped(entry, pipeline)[2]),
+        )
         fd = os.open(report_path, os.O_WRONLY | os.O_CREAT, 0o644)
     except OSError as exc:
         raise RunError(f"cannot prepare output directory {out_dir}: {exc}") from None
@@ -247,7 +255,7 @@ def run_directory(
     finally:
         os.close(fd)
     if (options.overwrite or options.resume) and not (interrupted or stopped_early):
-        _prune(text_dir, produced)
+        prune_outputs(text_dir, produced)
     elapsed = time.perf_counter() - started
     resumed = sum(1 for entry, line in plan if line is not None and entry.status is None)
     totals = summary.to_dict()
@@ -360,100 +368,6 @@ def _fail(record: dict[str, Any], reason: str) -> None:
 
 def _line(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-# Resuming ------------------------------------------------------------------------------------
-
-PlanItem = tuple[Entry, bytes | None]  # an entry, and its finished report line if known
-
-
-def _read_report(path: Path) -> list[bytes]:
-    """The complete lines of an earlier report, each with its newline.
-
-    A run killed mid-write leaves at most one torn line at the end: it has no newline, or
-    does not parse, and is dropped together with anything after it.
-    """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return []
-    lines: list[bytes] = []
-    for raw in data.split(b"\n")[:-1]:  # the piece after the last newline is torn or empty
-        try:
-            record = json.loads(raw)
-        except ValueError:
-            break
-        if not isinstance(record, dict) or not isinstance(record.get("path"), str):
-            break
-        lines.append(raw + b"\n")
-    return lines
-
-
-def _plan(
-    root: Path, text_dir: Path, entries: list[Entry], earlier: list[bytes], pipeline: Pipeline
-) -> tuple[list[PlanItem], int, int]:
-    """Which entries an earlier run already finished, and how much of its report stands.
-
-    An earlier record is kept when it was made with the same config from the same input
-    bytes (`config_sha256` and `metadata.bytes_sha256` in the report) and its output file
-    exists (outputs are renamed into place, so existing means complete). Records are
-    deterministic, so a kept line is byte for byte the line a fresh run would write.
-    Returns the plan, and the number of leading report lines (and their bytes) that stay.
-    """
-    by_path: dict[str, bytes] = {}
-    for line in earlier:
-        record = json.loads(line)
-        if record.get("config_sha256") == pipeline.config_hash:
-            by_path[record["path"]] = line
-    plan: list[PlanItem] = []
-    for entry in entries:
-        if entry.status is not None:  # a skipped name: its record costs nothing to remake
-            plan.append((entry, _line(_skipped(entry, pipeline)[2])))
-            continue
-        kept = by_path.get(display_path(entry.relative))
-        if kept is not None and not _still_valid(root, text_dir, entry, json.loads(kept)):
-            kept = None
-        plan.append((entry, kept))
-    keep_lines = keep_bytes = 0
-    for (_, planned), old in zip(plan, earlier, strict=False):
-        if planned != old:
-            break
-        keep_lines += 1
-        keep_bytes += len(old)
-    return plan, keep_lines, keep_bytes
-
-
-def _still_valid(root: Path, text_dir: Path, entry: Entry, record: dict[str, Any]) -> bool:
-    if record.get("status") == "ok" and not (text_dir / output_name(entry.relative)).is_file():
-        return False
-    recorded = (record.get("metadata") or {}).get("bytes_sha256")
-    if not recorded:
-        return False  # the file was never read (an error): try it again
-    try:
-        return bool(recorded == bytes_hash(read_bytes(root / entry.relative)))
-    except RejectedFileError:
-        return False
-
-
-def _prune(text_dir: Path, produced: set[str]) -> None:
-    """Delete outputs the report does not list: left by an earlier run in the same directory
-    for inputs since deleted, or now dropped. Afterwards `text/` holds exactly what the
-    report says, as after a run into an empty directory."""
-    for dirpath, _, filenames in os.walk(text_dir):
-        for name in filenames:
-            path = Path(dirpath, name)
-            if path.relative_to(text_dir).as_posix() not in produced:
-                with contextlib.suppress(OSError):
-                    path.unlink()
-
-
-def _remove_temporaries(text_dir: Path) -> None:
-    """Delete temporary files a killed run left behind (never a finished output)."""
-    for dirpath, _, filenames in os.walk(text_dir):
-        for name in filenames:
-            if name.startswith(_TEMP_PREFIX) and name.endswith(_TEMP_SUFFIX):
-                with contextlib.suppress(OSError):
-                    Path(dirpath, name).unlink()
 
 
 # Producing outcomes, in input order -----------------------------------------------------------
