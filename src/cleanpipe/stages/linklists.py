@@ -21,7 +21,10 @@ _MONTH = (
     r"janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro|"
     r"januari|februari|maart|mei|augustus)\.?"
 )
-_TIME = r"(?:\s*(?:[-–,|•·]|at|um|à|a las|alle|às|om)?\s*\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+_TIME = (
+    r"(?:\s*(?:[-–,|•·]|at|um|à|a las|alle|às|om)?\s*\d{1,2}[:.h]\d{2}"
+    r"(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+)
 DATE_LINE = re.compile(
     r"^\W{0,2}(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:"
     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
@@ -36,7 +39,8 @@ DATE_LINE = re.compile(
 )
 READ_TIME_LINE = re.compile(
     r"^\W{0,2}\d{1,3}\s*(?:-\s*\d{1,3}\s*)?(?:min(?:ute)?s?|m|minuten|minutos|minuti)\.?"
-    r"(?:\s+(?:read|reading|lesezeit|de lecture|de lectura|di lettura|leestijd|watch|listen))?\W{0,2}$",
+    r"(?:\s+(?:read|reading|lesezeit|de lecture|de lectura|di lettura|leestijd|watch|listen))?"
+    r"\W{0,2}$",
     re.IGNORECASE,
 )
 COUNT_LINE = re.compile(r"^\W{0,2}\d[\d.,]*\s*[kKmM]?\s*(?:views?|shares?|likes?)?\W{0,2}$")

@@ -47,7 +47,9 @@ _GLUED_TAIL = re.compile(
 class StripCommentMarkers(Stage):
     """Remove comment markers and prompts, whole lines or glued to the last sentence."""
 
-    glued: bool = param(True, "also cut a marker glued to the end of a sentence ('...act.Comments')")
+    glued: bool = param(
+        True, "also cut a marker glued to the end of a sentence ('...act.Comments')"
+    )
     drop_thread: bool = param(
         False, "also remove everything after a marker found in the last part of the document"
     )
@@ -89,6 +91,7 @@ class StripCommentMarkers(Stage):
                 continue
             match = _GLUED_TAIL.search(line.text)
             if match:
-                found.append(Edit(line.start + match.start(), line.start + match.end(), "glued_marker"))
+                start, end = line.start + match.start(), line.start + match.end()
+                found.append(Edit(start, end, "glued_marker"))
         return found
 
