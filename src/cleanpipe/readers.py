@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ _SNIFF_CHARS = 65_536
 _CONTROLS = frozenset(
     chr(c) for c in [*range(0x00, 0x09), 0x0E, *range(0x0F, 0x20), 0x7F, *range(0x80, 0xA0)]
 ) | {"\ufffd"}
+_CONTROL_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_CONTROLS)) + "]")
 
 
 class RejectedFileError(OSError):
@@ -201,7 +203,7 @@ def binary_reason(text: str) -> str | None:
     if "\x00" in text:
         return "binary file: NUL bytes"
     sample = text[:_SNIFF_CHARS]
-    controls = sum(map(sample.count, _CONTROLS))  # str.count per character: C speed
+    controls = len(_CONTROL_RE.findall(sample))  # one regex pass: C speed
     if controls >= BINARY_MIN_CONTROLS and controls > BINARY_CONTROL_SHARE * len(sample):
         return f"binary file: {controls / len(sample):.0%} control characters"
     return None
