@@ -8,7 +8,7 @@ YAML parameters, so they validate from their signature and pickle with the stand
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, count
 from typing import Any, ClassVar, NamedTuple
@@ -62,6 +62,31 @@ class Stage:
     def params(self) -> dict[str, Any]:
         """The parameters this instance was built with, as plain data (for hashing and docs)."""
         return {f.name: _plain(getattr(self, f.name)) for f in self.parameters()}
+
+
+class LazyModelStage(Stage):
+    """A stage that loads a model on first use, in the process that uses it.
+
+    Pickling keeps only the parameters, so a pipeline ships to a pool worker or a Ray task
+    without the model, and each process loads its own copy once. Subclasses declare
+    `_model: Any = field(default=None, init=False, repr=False, compare=False)`.
+    """
+
+    _model: Any
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in self.parameters()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+        object.__setattr__(self, "_model", None)
+
+    def loaded_model(self, load: Callable[[], Any]) -> Any:
+        """The model, loaded by `load()` the first time it is asked for."""
+        if self._model is None:
+            object.__setattr__(self, "_model", load())
+        return self._model
 
 
 def _plain(value: Any) -> Any:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cleanpipe.registry import register
-from cleanpipe.stage import Stage, StageOutput, param
+from cleanpipe.stage import LazyModelStage, StageOutput, param
 
 
 def language_sample(text: str, max_chars: int, min_words: int = 6) -> str:
@@ -129,7 +129,7 @@ _BACKENDS = {
 
 @register("detect_language")
 @dataclass(frozen=True)
-class DetectLanguage(Stage):
+class DetectLanguage(LazyModelStage):
     """Detect the language on a bounded sample (seeded: same answer every run); keep some."""
 
     backend: Literal["langdetect", "py3langid", "fasttext_lite"] = param(
@@ -148,24 +148,15 @@ class DetectLanguage(Stage):
 
     removes = False
 
-    def __getstate__(self) -> dict[str, Any]:
-        # The loaded model stays behind: each worker loads its own, lazily.
-        return {f.name: getattr(self, f.name) for f in self.parameters()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for key, value in state.items():
-            object.__setattr__(self, key, value)
-        object.__setattr__(self, "_model", None)
-
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
         sample = language_sample(text, self.sample_chars)
         if not sample.strip():
             lang, prob = "unknown", 0.0
         else:
-            if self._model is None:
-                model = _BACKENDS[self.backend](self.seed, self.quick_chars)
-                object.__setattr__(self, "_model", model)
-            lang, prob = self._model.detect(sample)
+            model = self.loaded_model(
+                lambda: _BACKENDS[self.backend](self.seed, self.quick_chars)
+            )
+            lang, prob = model.detect(sample)
         result = {"lang": lang, "lang_prob": prob}
         if self.keep is not None:
             label = lang if prob >= self.min_prob else "unknown"
