@@ -202,6 +202,56 @@ _COOKIE_BANNER = re.compile(
 )
 
 
+# Under IGNORECASE an ASCII character of a pattern matches itself, its other case and, of all
+# the other characters, only these four. In a line free of them, a pattern's literal ASCII word
+# can match only where the lower-cased line holds that word: `word in line.lower()` is then an
+# exact prefilter that spares the pattern's position-by-position search.
+_CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def folded(text: str) -> str | None:
+    """`text.lower()` for the literal prefilters; None (all of them pass) when that is unsafe."""
+    if text.isascii() or not _CASE_ODD.search(text):
+        return text.lower()
+    return None
+
+
+def may_hold(low: str | None, words: tuple[str, ...]) -> bool:
+    """False only when the folded line holds none of `words` (see `folded`)."""
+    return low is None or any(w in low for w in words)
+
+
+# Words every match of a pattern holds (lower case), one of which the line must hold.
+_COOKIE_WORDS = ("cookie",)
+_COPYRIGHT_WORDS = (
+    "\u00a9", "(c)", "copyright", "rights", "rechte", "droits", "derechos", "diritti", "direitos"
+)
+# MARKERS["caption"] is these three alternatives: whether it finds a match is whether one does.
+_CAPTION_HEAD = re.compile(
+    r"^[\W_]{0,3}(?:photo|image|picture|foto|bild|imagen|immagine|imagem|illustration|"
+    r"video|credit|cr[ée]dit|fuente|fonte|bron|quelle|source|caption|"
+    r"image\s+(?:copyright|caption)|photo\s+(?:credit|illustration))s?\s*(?::|by\b|©)",
+    re.IGNORECASE,
+)
+_CAPTION_AGENCY = re.compile(
+    r"\b(?:getty\s+images|shutterstock|istock(?:photo)?|ap\s+photo|afp\s+photo|"
+    r"reuters/|epa[-/]efe|dpa|picture[- ]alliance|afp\s+via\s+getty)\b[^.!?]{0,80}$",
+    re.IGNORECASE,
+)
+_AGENCY_WORDS = ("getty", "shutterstock", "istock", "photo", "reuters/", "epa", "dpa", "picture")
+_CAPTION_CREDIT = re.compile(
+    r"^[^.!?]{0,200}\((?:photo|image|foto|credit|cr[ée]dit)[^)]{0,80}\)\s*$", re.IGNORECASE
+)
+
+
+def _is_caption(text: str, low: str | None) -> bool:
+    return bool(
+        _CAPTION_HEAD.match(text)
+        or (may_hold(low, _AGENCY_WORDS) and _CAPTION_AGENCY.search(text))
+        or ("(" in text and _CAPTION_CREDIT.match(text))
+    )
+
+
 def marker_of(line: str) -> str | None:
     """The boilerplate category a short line belongs to, or None.
 
@@ -212,27 +262,29 @@ def marker_of(line: str) -> str | None:
     if not text:
         return None
     words = text.split()
+    n_words = len(words)
+    low = folded(text)
     # Consent banners run long (a paragraph of purposes and vendors): no word limit short of
     # a full article paragraph's.
-    if len(words) <= 250 and _COOKIE_BANNER.search(text):
+    if n_words <= 250 and may_hold(low, _COOKIE_WORDS) and _COOKIE_BANNER.search(text):
         return "cookie_notice"
-    if len(words) > _MAX_MARKER_WORDS and not MARKERS["copyright"].search(text):
+    copyright = may_hold(low, _COPYRIGHT_WORDS) and bool(MARKERS["copyright"].search(text))
+    if n_words > _MAX_MARKER_WORDS and not copyright:
         return None
     if any(p.match(text) for p in _DATE_ONLY):
         return "date_line"
-    if _DATE_VERB.match(text) and _HAS_DIGIT.search(text):
+    if _HAS_DIGIT.search(text) and _DATE_VERB.match(text):
         return "date_line"
     for name in ("share_line", "subscribe_prompt", "ad_marker", "related_header", "navigation",
                  "comment_meta"):
         if MARKERS[name].match(text):
             return name
-    if MARKERS["copyright"].search(text) and len(words) <= 40:
+    if copyright and n_words <= 40:
         return "copyright"
-    if MARKERS["cookie_notice"].match(text) and len(words) <= 8:
+    if n_words <= 8 and MARKERS["cookie_notice"].match(text):
         return "cookie_notice"
-    if MARKERS["byline"].match(text) and len(words) <= 10:
+    if n_words <= 10 and MARKERS["byline"].match(text):
         return "byline"
-    if MARKERS["caption"].search(text):
+    if _is_caption(text, low):
         return "caption"
     return None
-
