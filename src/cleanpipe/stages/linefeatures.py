@@ -14,11 +14,12 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from rapidfuzz import fuzz
 
 from cleanpipe.stages.titles import title_key
-from cleanpipe.stages.vocab import ALL_STOP_WORDS, MARKER_NAMES, marker_of
+from cleanpipe.stages.vocab import ALL_STOP_WORDS, MARKER_NAMES, folded, marker_of, may_hold
 
 _WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
@@ -97,35 +98,49 @@ def _char_counts(text: str) -> tuple[int, int, int, int]:
     return letters, upper, digits, symbols
 
 
+# Every match of `_URL` holds one of these (lower case): lines without any skip its search.
+_URL_WORDS = ("://", "www.", "@", ".com", ".org", ".net")
+# The marker features of each marker (one-hot, then `marker_any`), built once.
+_MARKER_COLUMNS: dict[str | None, tuple[float, ...]] = {
+    marker: (*(float(marker == name) for name in MARKER_NAMES), float(marker is not None))
+    for marker in (*MARKER_NAMES, None)
+}
+
+
 def _local(text: str, stops: frozenset[str]) -> tuple[list[float], LineShape]:
     words = _WORD.findall(text)
     n_words = len(words)
     n_letters, n_upper, n_digits, n_symbols = _char_counts(text)
-    alpha_words = [w for w in words if w[0].isalpha()]
+    initials = [w[0] for w in words if w[0].isalpha()]
     marker = marker_of(text)
     terminal = bool(_TERMINAL.search(text))
-    stop_ratio = sum(w.casefold() in stops for w in words) / n_words if n_words else 0.0
+    stop_ratio = (
+        sum(map(stops.__contains__, map(str.casefold, words))) / n_words if n_words else 0.0
+    )
     n = max(len(text), 1)
+    low = folded(text)
+    # `\d` matches decimal digits only, which `_char_counts` counts among its digits: a line
+    # without them holds no date.
+    has_date = n_digits > 0 and _DATE_IN.search(text) is not None
     features = [
         math.log1p(len(text)),
         math.log1p(n_words),
         float(terminal),
         float(text.endswith(":")),
         stop_ratio,
-        sum(w[0].isupper() for w in alpha_words) / len(alpha_words) if alpha_words else 0.0,
+        sum(map(str.isupper, initials)) / len(initials) if initials else 0.0,
         n_upper / n_letters if n_letters else 0.0,
         n_digits / n,
         n_symbols / n,
         text.count(",") / n_words if n_words else 0.0,
         float(not text[0].isalnum() and text[0] not in "\"'“‘«¿¡("),
         float(min(len(_SEPARATORS.findall(text)), 5)),
-        float(bool(_URL.search(text))),
+        float(may_hold(low, _URL_WORDS) and _URL.search(text) is not None),
         math.log1p(len(_SENTENCE_BREAK.findall(text))),
-        float(bool(_DATE_IN.search(text))),
+        float(has_date),
         sum(map(len, words)) / n_words if n_words else 0.0,
+        *_MARKER_COLUMNS[marker],
     ]
-    features.extend(float(marker == name) for name in MARKER_NAMES)
-    features.append(float(marker is not None))
     return features, LineShape(len(text), n_words, terminal, stop_ratio, marker)
 
 
@@ -150,11 +165,6 @@ def main_block(shapes: Sequence[LineShape]) -> tuple[int, int]:
         if total > best:
             best, best_span = total, (start, i + 1)
     return best_span
-
-
-def _window(values: Sequence[float], i: int, radius: int) -> float:
-    lo, hi = max(0, i - radius), min(len(values), i + radius + 1)
-    return sum(values[lo:hi]) / (hi - lo)
 
 
 def _short_runs(shapes: Sequence[LineShape]) -> list[int]:
@@ -190,16 +200,21 @@ def line_features(
     if n == 0:
         return [], [], (0, 0)
     block_start, block_end = main_block(shapes)
-    prose = [float(s.prose) for s in shapes]
     log_chars = [row[0] for row in local]
     prose_chars = [s.chars if s.prose else 0 for s in shapes]
     total_prose = sum(prose_chars) or 1
     total_chars = sum(s.chars for s in shapes) or 1
     prose_share = sum(prose_chars) / total_chars  # once: in the loop it made this O(n²)
+    # Prose lines before each line: a window's share of prose lines is a difference of two
+    # counts (the sum of its 0.0/1.0 values, exactly). Characters keep their slice sums, whose
+    # float rounding a running total would not reproduce.
+    prose_upto = [0, *accumulate(s.prose for s in shapes)]
     keys = [title_key(t, strip_suffix=False) for t in lines]
     counts = Counter(keys)
     title = title_key(lines[0], strip_suffix=True)
     runs = _short_runs(shapes)
+    log_n = math.log1p(n)
+    no_neighbour = (0.0, 0.0, 0.0, 0.0)
     rows: list[list[float]] = []
     chars_before = 0
     prose_before = 0
@@ -212,39 +227,37 @@ def line_features(
             distance = float(i - block_end + 1)
         else:
             distance = 0.0
-        similarity = fuzz.ratio(keys[i], title) / 100 if title and keys[i] else 0.0
-        context = [
+        key = keys[i]
+        similarity = fuzz.ratio(key, title) / 100 if title and key else 0.0
+        lo3, hi3 = max(0, i - 3), min(n, i + 4)
+        lo10, hi10 = max(0, i - 10), min(n, i + 11)
+        row = local[i] + [
             float(i == 0),
             i / n,
             chars_before / total_chars,
             float(blank_before[i]),
             float(blank_after[i]),
-            math.log1p(counts[keys[i]] - 1) if keys[i] else 0.0,
+            math.log1p(counts[key] - 1) if key else 0.0,
             similarity,
             math.log1p(runs[i]),
             float(block_start <= i < block_end),
             math.copysign(math.log1p(abs(distance)), distance),
             prose_before / total_prose,
             (total_prose - prose_before - prose_chars[i]) / total_prose,
-            prev[0] if prev else 0.0,
-            prev[2] if prev else 0.0,
-            prev[4] if prev else 0.0,
-            prev[-1] if prev else 0.0,
-            nxt[0] if nxt else 0.0,
-            nxt[2] if nxt else 0.0,
-            nxt[4] if nxt else 0.0,
-            nxt[-1] if nxt else 0.0,
+        ]
+        row.extend((prev[0], prev[2], prev[4], prev[-1]) if prev else no_neighbour)
+        row.extend((nxt[0], nxt[2], nxt[4], nxt[-1]) if nxt else no_neighbour)
+        row += [
             log_chars[i - 2] if i > 1 else 0.0,
             log_chars[i + 2] if i + 2 < n else 0.0,
-            _window(prose, i, 3),
-            _window(log_chars, i, 3),
-            _window(prose, i, 10),
-            _window(log_chars, i, 10),
-            math.log1p(n),
+            (prose_upto[hi3] - prose_upto[lo3]) / (hi3 - lo3),
+            sum(log_chars[lo3:hi3]) / (hi3 - lo3),
+            (prose_upto[hi10] - prose_upto[lo10]) / (hi10 - lo10),
+            sum(log_chars[lo10:hi10]) / (hi10 - lo10),
+            log_n,
             prose_share,
         ]
-        rows.append(local[i] + context)
+        rows.append(row)
         chars_before += shapes[i].chars
         prose_before += prose_chars[i]
     return rows, shapes, (block_start, block_end)
-
