@@ -19,7 +19,14 @@ from itertools import accumulate
 from rapidfuzz import fuzz
 
 from cleanpipe.stages.titles import title_key
-from cleanpipe.stages.vocab import ALL_STOP_WORDS, MARKER_NAMES, folded, marker_of, may_hold
+from cleanpipe.stages.vocab import (
+    ALL_STOP_WORDS,
+    MARKER_NAMES,
+    folded,
+    literal_words,
+    marker_of,
+    may_hold,
+)
 
 _WORD = re.compile(r"\w+")
 _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
@@ -99,7 +106,7 @@ def _char_counts(text: str) -> tuple[int, int, int, int]:
 
 
 # Every match of `_URL` holds one of these (lower case): lines without any skip its search.
-_URL_WORDS = ("://", "www.", "@", ".com", ".org", ".net")
+_URL_WORDS = literal_words("://", "www.", "@", ".com", ".org", ".net")
 # The marker features of each marker (one-hot, then `marker_any`), built once.
 _MARKER_COLUMNS: dict[str | None, tuple[float, ...]] = {
     marker: (*(float(marker == name) for name in MARKER_NAMES), float(marker is not None))

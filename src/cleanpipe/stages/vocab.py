@@ -216,14 +216,19 @@ def folded(text: str) -> str | None:
     return None
 
 
-def may_hold(low: str | None, words: tuple[str, ...]) -> bool:
+def literal_words(*words: str) -> re.Pattern[str]:
+    """A search for any of `words` as they are (for `may_hold`, on a folded line)."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
+def may_hold(low: str | None, words: re.Pattern[str]) -> bool:
     """False only when the folded line holds none of `words` (see `folded`)."""
-    return low is None or any(w in low for w in words)
+    return low is None or words.search(low) is not None
 
 
 # Words every match of a pattern holds (lower case), one of which the line must hold.
-_COOKIE_WORDS = ("cookie",)
-_COPYRIGHT_WORDS = (
+_COOKIE_WORDS = literal_words("cookie")
+_COPYRIGHT_WORDS = literal_words(
     "\u00a9", "(c)", "copyright", "rights", "rechte", "droits", "derechos", "diritti", "direitos"
 )
 # MARKERS["caption"] is these three alternatives: whether it finds a match is whether one does.
@@ -238,10 +243,30 @@ _CAPTION_AGENCY = re.compile(
     r"reuters/|epa[-/]efe|dpa|picture[- ]alliance|afp\s+via\s+getty)\b[^.!?]{0,80}$",
     re.IGNORECASE,
 )
-_AGENCY_WORDS = ("getty", "shutterstock", "istock", "photo", "reuters/", "epa", "dpa", "picture")
+_AGENCY_WORDS = literal_words(
+    "getty", "shutterstock", "istock", "photo", "reuters/", "epa", "dpa", "picture"
+)
 _CAPTION_CREDIT = re.compile(
     r"^[^.!?]{0,200}\((?:photo|image|foto|credit|cr[ée]dit)[^)]{0,80}\)\s*$", re.IGNORECASE
 )
+
+
+# The whole-line patterns `marker_of` tries in turn, as one alternation in the same order: an
+# alternation takes its first branch that matches, so the named group that matched is the
+# first pattern that would have (all of them are IGNORECASE; none has groups of its own).
+_SHORT_LINE_ORDER = (
+    ("date_line", DATE_LINE),
+    ("read_time_line", READ_TIME_LINE),
+    *((name, MARKERS[name]) for name in (
+        "share_line", "subscribe_prompt", "ad_marker", "related_header", "navigation",
+        "comment_meta",
+    )),
+)
+assert all(p.flags == re.IGNORECASE | re.UNICODE and not p.groups for _, p in _SHORT_LINE_ORDER)
+_SHORT_LINE = re.compile(
+    "|".join(f"(?P<{name}>{p.pattern})" for name, p in _SHORT_LINE_ORDER), re.IGNORECASE
+)
+_DATE_GROUPS = frozenset(("date_line", "read_time_line"))
 
 
 def _is_caption(text: str, low: str | None) -> bool:
@@ -271,14 +296,13 @@ def marker_of(line: str) -> str | None:
     copyright = may_hold(low, _COPYRIGHT_WORDS) and bool(MARKERS["copyright"].search(text))
     if n_words > _MAX_MARKER_WORDS and not copyright:
         return None
-    if any(p.match(text) for p in _DATE_ONLY):
+    short = _SHORT_LINE.match(text)
+    if short is not None and short.lastgroup in _DATE_GROUPS:
         return "date_line"
     if _HAS_DIGIT.search(text) and _DATE_VERB.match(text):
         return "date_line"
-    for name in ("share_line", "subscribe_prompt", "ad_marker", "related_header", "navigation",
-                 "comment_meta"):
-        if MARKERS[name].match(text):
-            return name
+    if short is not None:
+        return short.lastgroup
     if copyright and n_words <= 40:
         return "copyright"
     if n_words <= 8 and MARKERS["cookie_notice"].match(text):
