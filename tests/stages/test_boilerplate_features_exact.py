@@ -188,8 +188,12 @@ def _same(a: object, b: object) -> bool:
 def _check_text(text: str, stops: frozenset[str] = ALL_STOP_WORDS) -> None:
     doc = DocumentLines.of(text)
     lines = [line.stripped for line in doc.lines]
+    lf._LOCAL_CACHE.clear()
     got = line_features(lines, doc.blank_before, doc.blank_after, stops)
     want = ref_line_features(lines, doc.blank_before, doc.blank_after, stops)
+    again = line_features(lines, doc.blank_before, doc.blank_after, stops)  # from the cache
+    assert again[0] == got[0]
+    assert again[1] == got[1]
     assert got[1] == want[1]
     assert got[2] == want[2]
     assert len(got[0]) == len(want[0])

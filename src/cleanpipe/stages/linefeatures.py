@@ -191,6 +191,15 @@ def _short_runs(shapes: Sequence[LineShape]) -> list[int]:
     return runs
 
 
+# `_local` of recent short lines. Menus, share rows, bylines and footers recur from page to page
+# (half the non-blank lines of the dev pages repeat one seen before), and `_local` is a pure
+# function of the line and the stop words. The lists it returns are shared between documents:
+# nothing may modify them (rows are built as new lists). Bounded: about 20 MB when full.
+_LOCAL_CACHE: dict[tuple[str, frozenset[str]], tuple[list[float], LineShape]] = {}
+_CACHE_LINES = 16384
+_CACHE_CHARS = 200
+
+
 def line_features(
     lines: Sequence[str],
     blank_before: Sequence[bool],
@@ -199,10 +208,18 @@ def line_features(
 ) -> tuple[list[list[float]], list[LineShape], tuple[int, int]]:
     """Features of the non-blank `lines` of one document, their shapes and the main block."""
     local, shapes = [], []
+    cache = _LOCAL_CACHE
     for text in lines:
-        features, shape = _local(text, stops)
-        local.append(features)
-        shapes.append(shape)
+        key = (text, stops)
+        known = cache.get(key)
+        if known is None:
+            known = _local(text, stops)
+            if len(text) <= _CACHE_CHARS:
+                if len(cache) >= _CACHE_LINES:
+                    cache.clear()
+                cache[key] = known
+        local.append(known[0])
+        shapes.append(known[1])
     n = len(lines)
     if n == 0:
         return [], [], (0, 0)
