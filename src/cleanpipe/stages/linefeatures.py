@@ -191,11 +191,12 @@ def _short_runs(shapes: Sequence[LineShape]) -> list[int]:
     return runs
 
 
-# `_local` of recent short lines. Menus, share rows, bylines and footers recur from page to page
-# (half the non-blank lines of the dev pages repeat one seen before), and `_local` is a pure
-# function of the line and the stop words. The lists it returns are shared between documents:
-# nothing may modify them (rows are built as new lists). Bounded: about 20 MB when full.
-_LOCAL_CACHE: dict[tuple[str, frozenset[str]], tuple[list[float], LineShape]] = {}
+# `_local` and the title key of recent short lines. Menus, share rows, bylines and footers
+# recur from page to page (half the non-blank lines of the dev pages repeat one seen before),
+# and both are pure functions of the line and the stop words. The feature lists are shared
+# between documents: nothing may modify them (rows are built as new lists). Bounded: about
+# 20 MB when full.
+_LOCAL_CACHE: dict[tuple[str, frozenset[str]], tuple[list[float], LineShape, str]] = {}
 _CACHE_LINES = 16384
 _CACHE_CHARS = 200
 
@@ -207,19 +208,19 @@ def line_features(
     stops: frozenset[str] = ALL_STOP_WORDS,
 ) -> tuple[list[list[float]], list[LineShape], tuple[int, int]]:
     """Features of the non-blank `lines` of one document, their shapes and the main block."""
-    local, shapes = [], []
+    local, shapes, keys = [], [], []
     cache = _LOCAL_CACHE
     for text in lines:
-        key = (text, stops)
-        known = cache.get(key)
+        known = cache.get((text, stops))
         if known is None:
-            known = _local(text, stops)
+            known = (*_local(text, stops), title_key(text, strip_suffix=False))
             if len(text) <= _CACHE_CHARS:
                 if len(cache) >= _CACHE_LINES:
                     cache.clear()
-                cache[key] = known
+                cache[text, stops] = known
         local.append(known[0])
         shapes.append(known[1])
+        keys.append(known[2])
     n = len(lines)
     if n == 0:
         return [], [], (0, 0)
@@ -233,7 +234,6 @@ def line_features(
     # counts (the sum of its 0.0/1.0 values, exactly). Characters keep their slice sums, whose
     # float rounding a running total would not reproduce.
     prose_upto = [0, *accumulate(s.prose for s in shapes)]
-    keys = [title_key(t, strip_suffix=False) for t in lines]
     counts = Counter(keys)
     title = title_key(lines[0], strip_suffix=True)
     runs = _short_runs(shapes)
