@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cleanpipe.registry import register
-from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, param, remove_lines, split_lines
+from cleanpipe.stage import (
+    UNCHANGED,
+    LazyModelStage,
+    Line,
+    StageOutput,
+    param,
+    remove_lines,
+    split_lines,
+)
 from cleanpipe.stages.linefeatures import FEATURE_NAMES, LineShape, line_features
 from cleanpipe.stages.titles import has_site_suffix
 from cleanpipe.stages.treemodel import TreeEnsemble, load_packaged
@@ -132,7 +140,7 @@ def _closing_sentence(shape: LineShape) -> bool:
 
 @register("strip_boilerplate")
 @dataclass(frozen=True)
-class StripBoilerplate(Stage):
+class StripBoilerplate(LazyModelStage):
     """Remove lines a line classifier judges page furniture, each under a named rule."""
 
     # Trained on naive full-page text. On an HTML extractor's output (where the furniture is
@@ -163,30 +171,23 @@ class StripBoilerplate(Stage):
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold: expected a value between 0 and 1, got {self.threshold}")
 
-    def __getstate__(self) -> dict[str, Any]:
-        # The loaded model stays behind: each worker loads its own, lazily.
-        return {f.name: getattr(self, f.name) for f in self.parameters()}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for key, value in state.items():
-            object.__setattr__(self, key, value)
-        object.__setattr__(self, "_model", None)
-
     def _ensemble(self) -> TreeEnsemble:
-        if self._model is None:
-            if self.model_path is None:
-                model = load_packaged("boilerplate")
-            else:
-                data = json.loads(Path(self.model_path).read_text(encoding="utf-8"))
-                model = TreeEnsemble.from_dict(data)
-            if model.features != FEATURE_NAMES:
-                # A model trained on another feature set would read every row wrongly.
-                raise ValueError(
-                    "the boilerplate model was trained on other line features; retrain it "
-                    "with training/train_boilerplate.py"
-                )
-            object.__setattr__(self, "_model", model)
-        return self._model  # type: ignore[no-any-return]
+        model: TreeEnsemble = self.loaded_model(self._load_model)
+        return model
+
+    def _load_model(self) -> TreeEnsemble:
+        if self.model_path is None:
+            model = load_packaged("boilerplate")
+        else:
+            data = json.loads(Path(self.model_path).read_text(encoding="utf-8"))
+            model = TreeEnsemble.from_dict(data)
+        if model.features != FEATURE_NAMES:
+            # A model trained on another feature set would read every row wrongly.
+            raise ValueError(
+                "the boilerplate model was trained on other line features; retrain it "
+                "with training/train_boilerplate.py"
+            )
+        return model
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
         doc, probabilities, shapes, rules, block = score_lines(self._ensemble(), text, metadata)
