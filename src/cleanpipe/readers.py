@@ -23,8 +23,6 @@ from cleanpipe.decode import decode_bytes
 from cleanpipe.document import Document
 from cleanpipe.html import is_html_name, unwrap
 
-TEXT_SUFFIXES = (".txt", ".text", ".md")
-
 # Share of control characters (beyond ordinary whitespace) above which decoded "text" is
 # taken for binary data. Random bytes decoded as latin-1 hold about 23 %; real text, even
 # badly mis-encoded, holds next to none, so 10 % leaves room on both sides.

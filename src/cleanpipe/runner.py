@@ -18,7 +18,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -74,7 +74,6 @@ class RunResult:
     elapsed_seconds: float
     interrupted: bool = False
     stopped_early: bool = False
-    worst: list[dict[str, Any]] = field(default_factory=list)
     resumed: int = 0  # documents whose earlier record and output were kept (--resume)
 
     @property

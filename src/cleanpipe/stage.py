@@ -8,7 +8,7 @@ YAML parameters, so they validate from their signature and pickle with the stand
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, count
 from typing import Any, ClassVar, NamedTuple
@@ -152,10 +152,6 @@ def split_lines(text: str) -> list[Line]:
 
 # One entry: the text last split and its lines (the GIL makes the tuple swap atomic).
 _last_split: tuple[str | None, tuple[Line, ...]] = (None, ())
-
-
-def iter_lines(text: str) -> Iterator[Line]:
-    return iter(split_lines(text))
 
 
 def remove_lines(lines: list[Line], rule: str) -> list[Edit]:

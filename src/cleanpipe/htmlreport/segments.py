@@ -97,6 +97,4 @@ def stage_order(config_stages: Iterable[Any], seen: Iterable[str] = ()) -> list[
     return order
 
 
-def stage_colours(stages: Sequence[str]) -> dict[str, str]:
-    return {name: PALETTE[number % len(PALETTE)] for number, name in enumerate(stages)}
 
