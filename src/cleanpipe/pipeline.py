@@ -14,7 +14,7 @@ from time import perf_counter
 from typing import Any
 
 from cleanpipe.config import ConfigError, build_stages, load_yaml
-from cleanpipe.document import Document, Edit, Removal, Result
+from cleanpipe.document import Document, Edit, Removal, Result, Status
 from cleanpipe.edits import EditMap, apply_edits
 from cleanpipe.stage import Stage
 from cleanpipe.text import LineIndex
@@ -110,6 +110,12 @@ class Pipeline:
         rewrites: Counter[str] = Counter()
         lines = LineIndex(input_text)
         last_remover = max((i for i, s in enumerate(self.stages) if s.removes), default=-1)
+
+        def finish(status: Status, reason: str | None = None) -> Result:
+            clean = text if status == "ok" else ""
+            return Result(doc.id, status, clean, input_text, tuple(removals), dict(rewrites),
+                          metadata, reason=reason)
+
         for index, stage in enumerate(self.stages):
             if stage.naive_text_only and metadata.get("positions") == EXTRACTED:
                 # tuned for a naive scrape's full-page text; on an extractor's output it
@@ -121,9 +127,7 @@ class Pipeline:
                 output = stage(text, metadata)
                 new_text = apply_edits(text, output.edits)
             except Exception as exc:  # one document's failure must not end a run
-                message = f"stage {stage.name}: {type(exc).__name__}: {exc}"
-                return Result(doc.id, "error", "", input_text, tuple(removals), dict(rewrites),
-                              metadata, reason=message)
+                return finish("error", f"stage {stage.name}: {type(exc).__name__}: {exc}")
             timings[stage.name] = timings.get(stage.name, 0.0) + perf_counter() - started
             metadata.update(output.metadata)
             if output.edits and stage.extracts:
@@ -147,13 +151,11 @@ class Pipeline:
                     maps.append(EditMap(_narrowed(text, output.edits) if later else output.edits))
                 text = new_text
             if output.drop is not None:
-                return Result(doc.id, "dropped", "", input_text, tuple(removals),
-                              dict(rewrites), metadata, reason=output.drop)
+                return finish("dropped", output.drop)
         if not text.strip():
-            reason = "empty input" if not input_text.strip() else "empty after cleaning"
-            return Result(doc.id, "dropped", "", input_text, tuple(removals), dict(rewrites),
-                          metadata, reason=reason)
-        return Result(doc.id, "ok", text, input_text, tuple(removals), dict(rewrites), metadata)
+            empty = "empty input" if not input_text.strip() else "empty after cleaning"
+            return finish("dropped", empty)
+        return finish("ok")
 
     def __repr__(self) -> str:
         return f"Pipeline({[s.name for s in self.stages]!r}, name={self.name!r})"
