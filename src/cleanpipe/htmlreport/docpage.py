@@ -146,25 +146,21 @@ def _nearest(corpus: Corpus, index: int, *, forward: bool) -> int | None:
     return min(candidates) if forward else max(candidates)
 
 
+def _scored_chip(label: str, value: str, score: Any) -> str:
+    """`label value (0.97)`; the score only when the record has a number for it."""
+    shown = f" ({float(score):.2f})" if isinstance(score, (int, float)) else ""
+    return f"<span>{label} <b>{text(value)}</b>{shown}</span>"
+
+
 def _meta(row: DocRow, record: Mapping[str, Any]) -> str:
     metadata = record.get("metadata") or {}
     chips = [f'<span class="badge {attr(row.status)}">{text(row.status)}</span>']
     if row.reason:
         chips.append(f'<span class="reason">{text(row.reason)}</span>')
     if row.lang:
-        prob = record.get("lang_prob")
-        chips.append(
-            f"<span>language <b>{text(row.lang)}</b>"
-            + (f" ({float(prob):.2f})" if isinstance(prob, (int, float)) else "")
-            + "</span>"
-        )
+        chips.append(_scored_chip("language", row.lang, record.get("lang_prob")))
     if row.encoding:
-        confidence = metadata.get("encoding_confidence")
-        chips.append(
-            f"<span>encoding <b>{text(row.encoding)}</b>"
-            + (f" ({float(confidence):.2f})" if isinstance(confidence, (int, float)) else "")
-            + "</span>"
-        )
+        chips.append(_scored_chip("encoding", row.encoding, metadata.get("encoding_confidence")))
     chips.append(f"<span>{num(row.chars_in)} → {num(row.chars_out)} characters</span>")
     chips.append(
         f"<span><b>{num(row.removed)}</b> removed ({pct(row.share)}) in "
