@@ -11,23 +11,21 @@ from click.testing import CliRunner
 from cleanpipe.cli import cli
 
 
-def test_zst_without_zstandard_exits_2_with_the_hint(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("name", "content", "module", "extra"),
+    [
+        ("rows.jsonl.zst", b"", "zstandard", "zstd"),
+        ("rows.parquet", b"PAR1", "pyarrow", "parquet"),
+    ],
+    ids=["zst_without_zstandard", "parquet_without_pyarrow"],
+)
+def test_missing_optional_module_exits_2_with_the_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: bytes, module: str,
+    extra: str,
 ) -> None:
-    source = tmp_path / "rows.jsonl.zst"
-    source.write_bytes(b"")
-    monkeypatch.setitem(sys.modules, "zstandard", None)
+    source = tmp_path / name
+    source.write_bytes(content)
+    monkeypatch.setitem(sys.modules, module, None)
     done = CliRunner().invoke(cli, ["run", str(source), "--out", str(tmp_path / "out")])
     assert done.exit_code == 2, done.output
-    assert "pip install 'cleanpipe[zstd]'" in done.output
-
-
-def test_parquet_without_pyarrow_exits_2_with_the_hint(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    source = tmp_path / "rows.parquet"
-    source.write_bytes(b"PAR1")
-    monkeypatch.setitem(sys.modules, "pyarrow", None)
-    done = CliRunner().invoke(cli, ["run", str(source), "--out", str(tmp_path / "out")])
-    assert done.exit_code == 2, done.output
-    assert "pip install 'cleanpipe[parquet]'" in done.output
+    assert f"pip install 'cleanpipe[{extra}]'" in done.output
