@@ -8,7 +8,7 @@ YAML parameters, so they validate from their signature and pickle with the stand
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, count
 from typing import Any, ClassVar, NamedTuple
@@ -152,6 +152,22 @@ def split_lines(text: str) -> list[Line]:
 
 # One entry: the text last split and its lines (the GIL makes the tuple swap atomic).
 _last_split: tuple[str | None, tuple[Line, ...]] = (None, ())
+
+
+def lines_at(text: str, starts: Iterable[int]) -> list[Line]:
+    """The lines of `text` beginning at `starts` (sorted line starts), as `split_lines` gives
+    them, without splitting the whole text: for stages that look at a few lines only."""
+    lines: list[Line] = []
+    index = previous = 0
+    for start in starts:
+        index += text.count("\n", previous, start)
+        previous = start
+        end = text.find("\n", start)
+        if end < 0:
+            lines.append(Line(index, start, len(text), text[start:]))
+        else:
+            lines.append(Line(index, start, end + 1, text[start:end]))
+    return lines
 
 
 def remove_lines(lines: list[Line], rule: str) -> list[Edit]:

@@ -10,7 +10,15 @@ from typing import Any
 
 from cleanpipe.document import Edit
 from cleanpipe.registry import register
-from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, param, split_lines
+from cleanpipe.stage import (
+    UNCHANGED,
+    Line,
+    Stage,
+    StageOutput,
+    lines_at,
+    param,
+    split_lines,
+)
 
 _COUNT = r"(?:\d[\d.,]*[kK]?|no|one|two|three|four|five|six|seven|eight|nine|ten)"
 _NOUN = (
@@ -35,6 +43,14 @@ _MARKER_LINE = re.compile(
     re.IGNORECASE,
 )
 _HINT = re.compile(r"omm?ent|reacti|repl|respons|kommentar", re.IGNORECASE)
+# The same searches on lowercased text, at C speed: `_HINT`'s words, and words one of which
+# every alternative of `_MARKER_LINE` holds ("kommentar" holds "omment").
+_HINT_WORDS = ("omment", "oment", "reacti", "repl", "respons")
+_MARKER_WORDS = (*_HINT_WORDS, "discussion", "conversation")
+# Characters IGNORECASE matches to an ASCII letter although their lowercase is not it
+# (U+0130 also lowercases to two characters, which would shift offsets).
+_ODD_CASE = ("\u0130", "\u0131", "\u017f")
+_GLUED_WORDS = ("Comment", "COMMENT")  # _GLUED_TAIL needs one of them
 # A marker glued to the end of the article's last sentence: "... to act.Comments".
 _GLUED_TAIL = re.compile(
     rf"(?<=[.!?…\"”’»)\]])[ \t]*(?:{_COUNT}[ \t]*)?(?:Comments?|COMMENTS?)"
@@ -58,11 +74,24 @@ class StripCommentMarkers(Stage):
     )
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
-        if not _HINT.search(text):
-            return UNCHANGED
+        # The patterns only match on lines holding one of a few words: find those lines by
+        # searching the whole text, instead of trying each line (same edits).
+        if any(char in text for char in _ODD_CASE):
+            if not _HINT.search(text):
+                return UNCHANGED
+            marker_lines = glued_lines = split_lines(text)
+        else:
+            lowered = text.lower()
+            if not any(word in lowered for word in _HINT_WORDS):
+                return UNCHANGED
+            marker_lines = _lines_holding(text, lowered, _MARKER_WORDS)
+            glued_lines = _lines_holding(text, text, _GLUED_WORDS)
+        return self._edits(text, marker_lines, glued_lines)
+
+    def _edits(self, text: str, marker_lines: list[Line], glued_lines: list[Line]) -> StageOutput:
+        """The markers among `marker_lines`, and the glued ones among `glued_lines`."""
         edits: list[Edit] = []
-        lines = split_lines(text)
-        for line in lines:
+        for line in marker_lines:
             stripped = line.stripped
             if not stripped or len(stripped) > 60:
                 continue
@@ -72,7 +101,7 @@ class StripCommentMarkers(Stage):
                     break
                 edits.append(Edit(line.start, line.end, "comment_marker"))
         if self.glued:
-            edits.extend(self._glued(text, lines, edits))
+            edits.extend(self._glued(text, glued_lines, edits))
         edits.sort(key=lambda e: e.start)
         return StageOutput(tuple(edits)) if edits else UNCHANGED
 
@@ -95,3 +124,15 @@ class StripCommentMarkers(Stage):
                 found.append(Edit(start, end, "glued_marker"))
         return found
 
+
+def _lines_holding(text: str, searched: str, words: tuple[str, ...]) -> list[Line]:
+    """The lines of `text` on which `searched` (`text` or a same-length lowercase copy)
+    holds one of `words`, in order."""
+    starts: set[int] = set()
+    for word in words:
+        position = searched.find(word)
+        while position >= 0:
+            starts.add(text.rfind("\n", 0, position) + 1)
+            end = text.find("\n", position)
+            position = -1 if end < 0 else searched.find(word, end)
+    return lines_at(text, sorted(starts))
