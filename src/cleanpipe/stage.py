@@ -8,7 +8,7 @@ YAML parameters, so they validate from their signature and pickle with the stand
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, count
 from typing import Any, ClassVar, NamedTuple
@@ -152,6 +152,41 @@ def split_lines(text: str) -> list[Line]:
 
 # One entry: the text last split and its lines (the GIL makes the tuple swap atomic).
 _last_split: tuple[str | None, tuple[Line, ...]] = (None, ())
+
+
+def first_lines(text: str, count: int) -> list[Line]:
+    """The first `count` non-blank lines of `text`, as `split_lines` gives them, without
+    splitting the rest: for stages that look at the top of a document only."""
+    lines: list[Line] = []
+    index = start = 0
+    while start < len(text) and len(lines) < count:
+        end = text.find("\n", start)
+        line = (
+            Line(index, start, len(text), text[start:])
+            if end < 0
+            else Line(index, start, end + 1, text[start:end])
+        )
+        if not line.blank:
+            lines.append(line)
+        index += 1
+        start = line.end
+    return lines
+
+
+def last_lines(text: str) -> Iterator[Line]:
+    """The lines of `text` from the last one up, as `split_lines` gives them, split lazily:
+    for stages that look at the end of a document only."""
+    index = text.count("\n")
+    end = len(text)
+    if text and not text.endswith("\n"):
+        start = text.rfind("\n") + 1
+        yield Line(index, start, end, text[start:])
+        end = start
+    while end:
+        index -= 1
+        start = text.rfind("\n", 0, end - 1) + 1
+        yield Line(index, start, end, text[start : end - 1])
+        end = start
 
 
 def lines_at(text: str, starts: Iterable[int]) -> list[Line]:

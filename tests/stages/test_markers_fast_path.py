@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanpipe.stage import UNCHANGED, StageOutput, lines_at, split_lines
+from cleanpipe.stage import UNCHANGED, StageOutput, split_lines
 from cleanpipe.stages import markers
 from cleanpipe.stages.markers import StripCommentMarkers
 from tests.fixture_cases import FIXTURES
@@ -64,11 +64,3 @@ _PIECES = [
 def test_fast_path_is_exact_on_generated_text(text, params):
     stage = StripCommentMarkers(**params)
     assert stage(text, {}) == reference(stage, text)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["a", "\n", "bc\n", "\n\n", "d"]), max_size=20).map("".join))
-def test_lines_at_gives_the_lines_split_lines_gives(text):
-    lines = split_lines(text)
-    assert lines_at(text, [line.start for line in lines]) == lines
-    assert lines_at(text, [line.start for line in lines[1::2]]) == lines[1::2]

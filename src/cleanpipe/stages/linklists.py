@@ -9,7 +9,7 @@ from typing import Any
 
 from cleanpipe.document import Edit
 from cleanpipe.registry import register
-from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, param, split_lines
+from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, last_lines, param
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -80,27 +80,28 @@ class StripLinkLists(Stage):
     max_chars: int = param(160, "a headline has at most this many characters")
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
-        lines = split_lines(text)
-        run_start = len(lines)
+        run: list[Line] = []  # the trailing run, last line first (the rest is never split)
         items = 0
         headers: list[int] = []
-        for line in reversed(lines):
+        for line in last_lines(text):
             kind = self._kind(line)
             if kind is None:
                 break
-            run_start = line.index
+            run.append(line)
             if kind == "headline":
                 items += 1
             elif kind == "header":
                 headers.append(line.index)
-        if run_start == len(lines):
+        if not run:
             return UNCHANGED
+        run_start = run[-1].index
+        lines = run[::-1]  # lines[i - run_start] is line i
         # Without a section header, demand a list shape: several items, or items with dates.
         if items < self.min_items and not (headers and items >= 1):
             return UNCHANGED
         # A header anchors the cut: short lines above the earliest header may be the
         # article's own short last paragraph, which must stay.
-        cut = min(headers) if headers else run_start
+        cut = min(headers) - run_start if headers else 0
         while lines[cut].blank:
             cut += 1
         edits = [Edit(lines[cut].start, len(text), "trailing_link_list")]

@@ -11,7 +11,16 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from cleanpipe.registry import register
-from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, param, remove_lines, split_lines
+from cleanpipe.stage import (
+    UNCHANGED,
+    Line,
+    Stage,
+    StageOutput,
+    first_lines,
+    param,
+    remove_lines,
+    split_lines,
+)
 
 # "Read: Title", "WATCH - Title", "Video: Title": scrapers and sites prefix repeated titles.
 _PREFIX = re.compile(
@@ -52,7 +61,10 @@ class StripDuplicateTitle(Stage):
     min_words: int = param(2, "titles shorter than this many words are never matched")
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
-        lines = [line for line in split_lines(text) if not line.blank]
+        if self.search_lines >= 0:  # only the title and the lines after it are read
+            lines = first_lines(text, 1 + self.search_lines)
+        else:
+            lines = [line for line in split_lines(text) if not line.blank]
         if len(lines) < 2:
             return UNCHANGED
         title = lines[0]
