@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -23,6 +23,11 @@ _LINE = re.compile(r"[^\r\n\u2028\u2029\x85]*(?:\r\n|[\r\n\u2028\u2029\x85])?")
 # Western text, and turned correct Chinese "，" into ",". Lines holding kana, hanzi/kanji or
 # hangul are therefore fixed without it (halfwidth katakana on such lines stay as they are).
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# A line ftfy can change holds one of these: a non-ASCII character, '&' (an entity) or an
+# ASCII control character other than '\t' and '\x0c' (see `ftfy_may_change`). The gate runs
+# only on such lines, found by one search; '\n' is the only break once these are ruled out.
+_SUSPECT = re.compile(r"[^\t\n\x0c\x20-\x25\x27-\x7e]")
+_OTHER_BREAKS = ("\r", "\u2028", "\u2029", "\x85")
 
 
 @register("fix_encoding")
@@ -72,11 +77,24 @@ class FixEncoding(Stage):
         config = self._config()
         cjk_config = config._replace(fix_character_width=False)
         edits: list[Edit] = []
-        for match in _LINE.finditer(text):
-            start, end = match.span()
-            line = match.group()
+        for start, end in _suspect_lines(text):
+            line = text[start:end]
             if line and self._may_change(line):
                 fixed = ftfy.fix_text(line, cjk_config if _CJK.search(line) else config)
                 if fixed != line:
                     edits.append(Edit(start, end, "ftfy", fixed))
         return StageOutput(tuple(edits))
+
+
+def _suspect_lines(text: str) -> Iterator[tuple[int, int]]:
+    """Spans (break included) of the lines of `text` that ftfy might change, in order: every
+    `_LINE` when the text holds a break other than '\n', else the lines holding a `_SUSPECT`."""
+    if any(char in text for char in _OTHER_BREAKS):
+        yield from (match.span() for match in _LINE.finditer(text))
+        return
+    match = _SUSPECT.search(text)
+    while match is not None:
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.start()) + 1 or len(text)
+        yield start, end
+        match = _SUSPECT.search(text, end)
