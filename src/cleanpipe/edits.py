@@ -20,25 +20,36 @@ def validate_edits(text: str, edits: Sequence[Edit]) -> None:
     previous_end = 0
     for edit in edits:
         if not (previous_end <= edit.start <= edit.end <= len(text)):
-            raise EditError(
-                f"edit {edit.rule!r} [{edit.start}:{edit.end}] overlaps a previous edit or "
-                f"falls outside the text (length {len(text)})"
-            )
+            raise _invalid(text, edit)
         previous_end = edit.end
 
 
+def _invalid(text: str, edit: Edit) -> EditError:
+    return EditError(
+        f"edit {edit.rule!r} [{edit.start}:{edit.end}] overlaps a previous edit or "
+        f"falls outside the text (length {len(text)})"
+    )
+
+
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """Return `text` with every edit applied; edits must be sorted and disjoint."""
+    """Return `text` with every edit applied; edits must be sorted and disjoint.
+
+    Checks and applies in one pass (a canonicalized page has an edit per line).
+    """
     if not edits:
         return text
-    validate_edits(text, edits)
     pieces: list[str] = []
+    append = pieces.append
     cursor = 0
+    size = len(text)
     for edit in edits:
-        pieces.append(text[cursor : edit.start])
-        pieces.append(edit.replacement)
-        cursor = edit.end
-    pieces.append(text[cursor:])
+        start, end = edit.start, edit.end
+        if not (cursor <= start <= end <= size):
+            raise _invalid(text, edit)
+        append(text[cursor:start])
+        append(edit.replacement)
+        cursor = end
+    append(text[cursor:])
     return "".join(pieces)
 
 

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from importlib import resources
+from operator import attrgetter
 from pathlib import Path
 from time import perf_counter
 from typing import Any
@@ -19,6 +20,7 @@ from cleanpipe.edits import EditMap, apply_edits
 from cleanpipe.stage import Stage
 from cleanpipe.text import LineIndex
 
+_RULE = attrgetter("rule")
 EXTRACTED = "extracted_text"  # metadata `positions` once an extracting stage has run
 
 
@@ -145,7 +147,8 @@ class Pipeline:
                     )
                     maps.append(EditMap(output.edits))
                 else:
-                    rewrites.update(f"{stage.name}/{edit.rule}" for edit in output.edits)
+                    for rule, count in Counter(map(_RULE, output.edits)).items():
+                        rewrites[f"{stage.name}/{rule}"] += count
                     # Only a later removal is ever mapped back through a rewrite.
                     later = index < last_remover
                     maps.append(EditMap(_narrowed(text, output.edits) if later else output.edits))
