@@ -172,22 +172,35 @@ def check_directories(input_dir: Path, out_dir: Path, options: RunOptions) -> No
         )
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, made: set[Path] | None = None) -> None:
     """Write via a temporary file and rename, so a killed run never leaves half a file.
 
     Only the main process writes, one file at a time, so one temporary name per directory
     and process is enough (and short: a long input name must not overflow NAME_MAX).
+    `made` remembers the directories already created, sparing a system call per file.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{TEMP_PREFIX}{os.getpid()}{TEMP_SUFFIX}")
+    folder = path.parent
+    if made is None or folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(folder)
+    temporary = folder / f"{TEMP_PREFIX}{os.getpid()}{TEMP_SUFFIX}"
     try:
-        with temporary.open("wb") as handle:
-            handle.write(data)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _O_BINARY, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         temporary.replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
+
+
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
 def run_directory(
@@ -227,6 +240,7 @@ def run_directory(
     interrupted = stopped_early = False
     written: dict[str, str] = {}
     produced: set[str] = set()  # output paths the report lists, as on disk
+    made: set[Path] = set()  # output directories created (or found) so far
     try:
         os.ftruncate(fd, keep_bytes)
         os.lseek(fd, 0, os.SEEK_END)
@@ -236,7 +250,7 @@ def run_directory(
                 with interrupts.deferred():  # the report and the summary must agree
                     stage_seconds.update(record.pop(TIMINGS_KEY, None) or {})
                     if line is None:
-                        line = _commit(text_dir, relative, text, record, written)
+                        line = _commit(text_dir, relative, text, record, written, made)
                     else:
                         _claim(record, relative, written)
                     if index >= keep_lines:
@@ -327,7 +341,12 @@ def _append(fd: int, line: bytes, path: Path) -> None:
 
 
 def _commit(
-    text_dir: Path, relative: str, text: str, record: dict[str, Any], written: dict[str, str]
+    text_dir: Path,
+    relative: str,
+    text: str,
+    record: dict[str, Any],
+    written: dict[str, str],
+    made: set[Path] | None = None,
 ) -> bytes:
     """Write one document's output (if any) and return its report line.
 
@@ -347,7 +366,7 @@ def _commit(
         _fail(record, f"output name {record['output']} already written for {clash}")
         return _line(record)
     try:
-        write_atomic(text_dir / output_name(PurePosixPath(relative)), data)
+        write_atomic(text_dir / output_name(PurePosixPath(relative)), data, made)
     except OSError as exc:
         _fail(record, f"cannot write output: {exc.strerror or exc}")
         return _line(record)
