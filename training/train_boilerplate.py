@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the line classifier of `strip_boilerplate` and report k-fold cross-validated quality.
+"""Train the two-pass line classifier of `strip_boilerplate` and report cross-validated quality.
 
     pip install -e '.[train]'
     python training/train_boilerplate.py --input DEV/input --gold DEV/gold \\
@@ -12,6 +12,14 @@ weighs documents equally. Folds are grouped by site (from the manifest's URLs) s
 is both trained on and scored in the same fold: the cross-validated figures are what to expect
 on unseen sites. The features are general (`cleanpipe/stages/linefeatures.py`): no word or site
 learned from the pages.
+
+Two passes: the first reads the line features; the second reads them plus the first pass's
+probabilities around each line, and is trained on out-of-fold first-pass probabilities (what
+the first pass says of pages it has not seen), never on its training-set guesses.
+
+Every page is also trained on a second time as its ideal output (the title and the lines the
+gold keeps), labelled the same way: cleaned text must stay as it is when it is cleaned again.
+Without those pages, 73 of 181 held-out dev pages changed when cleaned twice.
 """
 
 from __future__ import annotations
@@ -39,15 +47,26 @@ from cleanpipe.config import load_yaml  # noqa: E402
 from cleanpipe.pipeline import default_config_path  # noqa: E402
 from cleanpipe.stages.boilerplate import (  # noqa: E402
     DocumentLines,
+    LineModel,
     first_line_verdict,
     keep_decisions,
 )
-from cleanpipe.stages.linefeatures import FEATURE_NAMES, LineShape, line_features  # noqa: E402
+from cleanpipe.stages.linefeatures import (  # noqa: E402
+    FEATURE_NAMES,
+    SECOND_PASS_NAMES,
+    LineShape,
+    line_features,
+    neighbourhood_features,
+)
 from cleanpipe.stages.treemodel import Tree, TreeEnsemble  # noqa: E402
 from cleanpipe.stages.vocab import stop_words  # noqa: E402
 
 HYPER = {"max_iter": 200, "max_leaf_nodes": 15, "learning_rate": 0.1, "min_samples_leaf": 40,
          "l2_regularization": 1.0, "random_state": 0}
+# The first-pass probabilities the second pass learns from: out of fold, by site.
+INNER_FOLDS = 4
+# How much an ideal-output page weighs against its original page.
+IDEAL_WEIGHT = 0.5
 
 
 @dataclass
@@ -61,6 +80,7 @@ class Page:
     labels: list[float]
     weights: list[float]
     gold: str
+    lang: str | None = None
 
 
 def pre_pipeline() -> Pipeline:
@@ -98,6 +118,29 @@ def line_labels(doc: DocumentLines, gold: str) -> tuple[list[float], list[int]]:
     return [h / t if t else 0.0 for h, t in zip(hits, total, strict=True)], counts
 
 
+def make_page(key: str, group: str, text: str, gold: str, lang: str | None) -> Page | None:
+    doc = DocumentLines.of(text)
+    if not doc.lines:
+        return None
+    stripped = [ln.stripped for ln in doc.lines]
+    rows, shapes, block = line_features(stripped, doc.blank_before, doc.blank_after,
+                                        stop_words(lang))
+    labels, counts = line_labels(doc, gold)
+    total = sum(counts) or 1
+    weights = [(c + 1) / total for c in counts]
+    return Page(key, group, doc, rows, shapes, block, labels, weights, gold, lang)
+
+
+def ideal_page(page: Page) -> Page | None:
+    """The page as a perfect first pass leaves it: its title and the lines the gold keeps."""
+    kept = [ln.text for i, (ln, label) in enumerate(zip(page.doc.lines, page.labels, strict=True))
+            if i == 0 or label >= 0.5]
+    ideal = make_page(page.key, page.group, "\n".join(kept) + "\n", page.gold, page.lang)
+    if ideal is not None:
+        ideal.weights = [w * IDEAL_WEIGHT for w in ideal.weights]
+    return ideal
+
+
 def load_pages(input_dir: Path, gold_dir: Path, manifest: Path | None) -> list[Page]:
     groups: dict[str, str] = {}
     if manifest is not None:
@@ -111,18 +154,11 @@ def load_pages(input_dir: Path, gold_dir: Path, manifest: Path | None) -> list[P
         if not gold_path.is_file():
             continue
         result = pipeline.clean(path.read_text(encoding="utf-8", errors="replace"))
-        doc = DocumentLines.of(result.text)
-        if not doc.lines:
-            continue
-        stripped = [ln.stripped for ln in doc.lines]
-        rows, shapes, block = line_features(stripped, doc.blank_before, doc.blank_after,
-                                   stop_words(result.metadata.get("lang")))
         gold = gold_path.read_text(encoding="utf-8", errors="replace")
-        labels, counts = line_labels(doc, gold)
-        total = sum(counts) or 1
-        weights = [(c + 1) / total for c in counts]
-        pages.append(Page(path.stem, groups.get(path.stem, path.stem), doc, rows, shapes,
-                          block, labels, weights, gold))
+        page = make_page(path.stem, groups.get(path.stem, path.stem), result.text, gold,
+                         result.metadata.get("lang"))
+        if page is not None:
+            pages.append(page)
     return pages
 
 
@@ -143,12 +179,39 @@ def _proba(clf: Any, rows: list[list[float]]) -> list[float]:
     return [float(v) for v in clf.predict_proba(_matrix(rows))[:, 1]]
 
 
-def fit(pages: Sequence[Page]) -> Any:
-    return fit_pass(pages, [p.rows for p in pages])
+def second_rows(page: Page, first: Sequence[float]) -> list[list[float]]:
+    return [row + more for row, more in zip(page.rows, neighbourhood_features(first, page.shapes),
+                                            strict=True)]
 
 
-def export(clf: HistGradientBoostingClassifier, names: Sequence[str],
-           probe: np.ndarray) -> TreeEnsemble:
+@dataclass
+class TwoPass:
+    first: Any
+    second: Any
+
+    def proba(self, page: Page) -> list[float]:
+        return _proba(self.second, second_rows(page, _proba(self.first, page.rows)))
+
+
+def fit(pages: Sequence[Page]) -> TwoPass:
+    """Both passes; the second on first-pass probabilities from models blind to the site."""
+    out_of_fold: dict[int, list[float]] = {}
+    splitter = GroupKFold(n_splits=min(INNER_FOLDS, len({p.group for p in pages})))
+    for train, test in splitter.split(pages, groups=[p.group for p in pages]):
+        clf = fit_pass([pages[i] for i in train], [pages[i].rows for i in train])
+        for i in test:
+            out_of_fold[i] = _proba(clf, pages[i].rows)
+    first = fit_pass(pages, [p.rows for p in pages])
+    second = fit_pass(pages, [second_rows(p, out_of_fold[i]) for i, p in enumerate(pages)])
+    return TwoPass(first, second)
+
+
+def with_ideal(pages: Sequence[Page]) -> list[Page]:
+    return [*pages, *(q for q in map(ideal_page, pages) if q is not None)]
+
+
+def export_pass(clf: HistGradientBoostingClassifier, names: Sequence[str],
+                probe: np.ndarray) -> TreeEnsemble:
     """A fitted ensemble as plain data, checked against scikit-learn's own predictions.
 
     Leaf values of scikit-learn's histogram trees already carry the learning rate.
@@ -173,6 +236,14 @@ def export(clf: HistGradientBoostingClassifier, names: Sequence[str],
     return model
 
 
+def export(two: TwoPass, pages: Sequence[Page]) -> LineModel:
+    sample = pages[:: max(1, len(pages) // 20)]
+    first = export_pass(two.first, FEATURE_NAMES, _matrix([r for p in sample for r in p.rows]))
+    probe = _matrix([r for p in sample for r in second_rows(p, _proba(two.first, p.rows))])
+    second = export_pass(two.second, (*FEATURE_NAMES, *SECOND_PASS_NAMES), probe)
+    return LineModel(first, second)
+
+
 def predicted_text(page: Page, probabilities: Sequence[float], threshold: float) -> str:
     """What strip_boilerplate keeps with its default settings, as plain text."""
     verdict = first_line_verdict("keep_unless_site_title", page.doc.lines[0].text)
@@ -189,17 +260,27 @@ def evaluate(pages: Sequence[Page], probabilities: dict[str, list[float]],
     }
 
 
-def cross_validate(pages: Sequence[Page], folds: int) -> dict[str, list[float]]:
-    """Held-out probabilities of every page, from models that never saw its site."""
+def changed_on_second_pass(page: Page, model: TwoPass, text: str) -> bool:
+    """Would the classifier remove more from its own output? (Idempotence, per page.)"""
+    again = make_page(page.key, page.group, text + "\n", page.gold, page.lang)
+    return again is not None and predicted_text(again, model.proba(again), 0.5) != text
+
+
+def cross_validate(pages: Sequence[Page], folds: int) -> tuple[dict[str, list[float]], int]:
+    """Held-out probabilities of every page, from models that never saw its site; and how
+    many held-out pages a second pass would change."""
     held_out: dict[str, list[float]] = {}
+    changed = 0
     splitter = GroupKFold(n_splits=folds)
     for fold, (train, test) in enumerate(splitter.split(pages, groups=[p.group for p in pages])):
-        clf = fit([pages[i] for i in train])
+        model = fit(with_ideal([pages[i] for i in train]))
         for i in test:
-            held_out[pages[i].key] = _proba(clf, pages[i].rows)
+            held_out[pages[i].key] = model.proba(pages[i])
+            text = predicted_text(pages[i], held_out[pages[i].key], 0.5)
+            changed += changed_on_second_pass(pages[i], model, text)
         print(f"fold {fold + 1}/{folds}: {len(train)} train pages, {len(test)} held out",
               file=sys.stderr)
-    return held_out
+    return held_out, changed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,27 +293,35 @@ def main(argv: list[str] | None = None) -> int:
                     default=ROOT / "src/cleanpipe/stages/models/boilerplate.json")
     ap.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7")
     ap.add_argument("--no-save", action="store_true", help="report figures, keep the model")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a hyperparameter of both passes, e.g. min_samples_leaf=80")
     args = ap.parse_args(argv)
+    for item in args.set:
+        name, _, value = item.partition("=")
+        if name not in HYPER:
+            ap.error(f"--set: unknown hyperparameter {name!r} (known: {', '.join(HYPER)})")
+        HYPER[name] = type(HYPER[name])(value)
     thresholds = [float(t) for t in args.thresholds.split(",")]
     pages = load_pages(args.input, args.gold, args.manifest)
     print(f"{len(pages)} pages, {sum(len(p.rows) for p in pages)} lines, "
           f"{len({p.group for p in pages})} sites", file=sys.stderr)
     report: dict[str, Any] = {}
     if args.folds > 1:
-        held_out = cross_validate(pages, args.folds)
+        held_out, changed = cross_validate(pages, args.folds)
         for t, s in evaluate(pages, held_out, thresholds).items():
             print(f"cv{args.folds} threshold {t:.2f}: {line(s)}")
             report[f"cv{args.folds}@{t}"] = {k: round(v, 4) for k, v in s.items()}
-    clf = fit(pages)
-    train = {p.key: _proba(clf, p.rows) for p in pages}
+        print(f"cv{args.folds}: {changed} of {len(pages)} held-out pages change on a second pass")
+        report[f"cv{args.folds}_second_pass_changed"] = changed
+    model = fit(with_ideal(pages))
+    train = {p.key: model.proba(p) for p in pages}
     for t, s in evaluate(pages, train, thresholds).items():
         print(f"train-all threshold {t:.2f}: {line(s)}")
     if not args.no_save:
-        probe = _matrix([r for p in pages[:: max(1, len(pages) // 20)] for r in p.rows])
-        model = export(clf, FEATURE_NAMES, probe)
-        data = model.to_dict()
-        data["meta"].update({"trainer": "training/train_boilerplate.py", "pages": len(pages),
-                             "cv": report})
+        data = export(model, pages).to_dict()
+        data["meta"] = {"trainer": "training/train_boilerplate.py", "pages": len(pages),
+                        "hyper": HYPER, "inner_folds": INNER_FOLDS, "ideal_weight": IDEAL_WEIGHT,
+                        "cv": report}
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"wrote {args.out} ({args.out.stat().st_size} bytes)", file=sys.stderr)

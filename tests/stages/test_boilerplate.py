@@ -5,8 +5,10 @@ Whole pages (with traps) are data-driven cases under fixtures/stages/strip_boile
 
 from __future__ import annotations
 
+import json
 import math
 import pickle
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,9 +17,22 @@ from hypothesis import strategies as st
 from cleanpipe import registry
 from cleanpipe.config import ConfigError, make_stage
 from cleanpipe.edits import apply_edits
-from cleanpipe.stages.boilerplate import RULES, DocumentLines, StripBoilerplate, keep_decisions
-from cleanpipe.stages.linefeatures import FEATURE_NAMES, LineShape, main_block
-from cleanpipe.stages.treemodel import Tree, TreeEnsemble, load_packaged
+from cleanpipe.stages.boilerplate import (
+    RULES,
+    DocumentLines,
+    StripBoilerplate,
+    keep_decisions,
+    load_line_model,
+)
+from cleanpipe.stages.linefeatures import (
+    FEATURE_NAMES,
+    SECOND_PASS_NAMES,
+    LineShape,
+    line_features,
+    main_block,
+    neighbourhood_features,
+)
+from cleanpipe.stages.treemodel import Tree, TreeEnsemble
 from cleanpipe.stages.vocab import marker_of, stop_words
 
 MARKER_CASES = [
@@ -66,9 +81,22 @@ def test_stop_words_follow_the_detected_language() -> None:
 
 
 def test_packaged_model_matches_the_features() -> None:
-    model = load_packaged("boilerplate")
-    assert model.features == FEATURE_NAMES
-    assert model.trees
+    model = load_line_model()
+    assert model.first.features == FEATURE_NAMES
+    assert model.second.features == (*FEATURE_NAMES, *SECOND_PASS_NAMES)
+    assert model.first.trees and model.second.trees
+
+
+def test_a_one_pass_model_file_is_refused_clearly(tmp_path: Path) -> None:
+    single = load_line_model().first.to_dict()
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(single), encoding="utf-8")
+    with pytest.raises(ValueError, match="not a two-pass boilerplate model"):
+        load_line_model(path)
+    wrong = {"first": single, "second": single}  # the second pass lacks its own features
+    path.write_text(json.dumps(wrong), encoding="utf-8")
+    with pytest.raises(ValueError, match="other line features"):
+        load_line_model(path)
 
 
 def test_tree_ensemble_arithmetic() -> None:
@@ -81,11 +109,45 @@ def test_tree_ensemble_arithmetic() -> None:
 
 
 def test_compiled_trees_agree_with_walking_them() -> None:
-    model = load_packaged("boilerplate")
-    rows = [[((i * 7 + j * 13) % 17) / 4 - 1 for j in range(len(FEATURE_NAMES))] for i in range(50)]
-    for row in rows:
-        walked = model.bias + model.learning_rate * sum(t.predict(row) for t in model.trees)
-        assert model.probability(row) == pytest.approx(1 / (1 + math.exp(-walked)), abs=1e-12)
+    both = load_line_model()
+    for model in (both.first, both.second):
+        width = len(model.features)
+        rows = [[((i * 7 + j * 13) % 17) / 4 - 1 for j in range(width)] for i in range(50)]
+        for row in rows:
+            walked = model.bias + model.learning_rate * sum(t.predict(row) for t in model.trees)
+            assert model.probability(row) == pytest.approx(1 / (1 + math.exp(-walked)), abs=1e-12)
+
+
+def test_second_pass_reads_the_neighbours_verdicts() -> None:
+    shapes = [LineShape(100, 20, True, 0.4, None)] * 4
+    rows = neighbourhood_features([0.2, 0.9, 0.6, 0.1], shapes)
+    named = [dict(zip(SECOND_PASS_NAMES, row, strict=True)) for row in rows]
+    assert named[2]["p"] == 0.6
+    assert named[2]["p_prev"] == 0.9 and named[2]["p_next"] == 0.1
+    assert named[0]["p_prev"] == 0.0 and named[3]["p_next"] == 0.0
+    assert named[2]["p_max_before"] == 0.9 and named[2]["p_max_after"] == 0.1
+    assert named[0]["p_max_before"] == 0.0 and named[3]["p_max_after"] == 0.0
+    # kept characters (probability >= 0.5) above and below: lines 1 and 2 are kept
+    assert named[0]["kept_chars_after"] == 1.0 and named[3]["kept_chars_before"] == 1.0
+    assert named[1]["kept_chars_before"] == 0.0 and named[1]["kept_chars_after"] == 0.5
+
+
+def test_structure_features_count_boundaries_and_find_the_headline() -> None:
+    lines = ["Bikes win | The Paper", "Home", "Bikes win", "The council voted for bike lanes.",
+             "Jane on May 2, 2019 at 4:47 pm said:", "Great news.", "Reply", "Reply"]
+    rows, shapes, _ = line_features(lines, [False] * 8, [False] * 8)
+    named = [dict(zip(FEATURE_NAMES, row, strict=True)) for row in rows]
+    assert [s.marker for s in shapes][4] == "comment_meta"
+    assert named[5]["comment_meta_above"] == pytest.approx(math.log1p(1))
+    assert named[7]["comment_meta_above"] == pytest.approx(math.log1p(2))  # not itself
+    assert named[3]["comment_meta_below"] == pytest.approx(math.log1p(3))
+    assert named[4]["comment_meta_below"] == pytest.approx(math.log1p(2))  # not itself
+    assert named[0]["navigation_below"] == pytest.approx(math.log1p(1))
+    # the headline repeated on line 2 anchors the article
+    assert all(n["title_repeat_found"] == 1.0 for n in named)
+    assert named[2]["title_repeat_distance"] == 0.0
+    assert named[3]["title_repeat_distance"] == pytest.approx(math.log1p(1))
+    assert named[1]["title_repeat_distance"] == pytest.approx(-math.log1p(1))
 
 
 def test_main_block_is_the_dense_prose_run() -> None:
@@ -111,6 +173,14 @@ def test_an_emptied_page_keeps_its_main_block() -> None:
     shapes = [short, short, prose, prose, short]
     keep = keep_decisions([0.1] * 5, shapes, 0.5, first_line=False, block=(2, 4))
     assert keep == [False, False, True, True, False]
+
+
+def test_a_page_reduced_to_its_title_keeps_its_main_block() -> None:
+    prose = LineShape(300, 50, True, 0.4, None)
+    short = LineShape(8, 1, False, 0.0, None)
+    shapes = [short, short, short, prose, short]
+    keep = keep_decisions([0.1] * 5, shapes, 0.5, first_line=True, block=(3, 4))
+    assert keep == [True, False, False, True, False]
 
 
 def test_keep_rules_are_validated() -> None:

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanpipe.stages import treemodel
-from cleanpipe.stages.treemodel import Tree, TreeEnsemble, load_packaged
+from cleanpipe.stages.boilerplate import load_line_model
+from cleanpipe.stages.treemodel import Tree, TreeEnsemble
 
 
 @pytest.fixture(autouse=True)
@@ -55,14 +56,15 @@ def rows_near_thresholds(model: TreeEnsemble, count: int, seed: int) -> list[lis
     return rows
 
 
-def test_packaged_model_bit_for_bit():
-    model = load_packaged("boilerplate")
+@pytest.mark.parametrize("which", ["first", "second"])
+def test_packaged_model_bit_for_bit(which):
+    model = getattr(load_line_model(), which)
     rows = rows_near_thresholds(model, 500, seed=1)
     assert same_floats(model.probabilities(rows), one_by_one(model, rows))
 
 
 def test_small_batches_and_no_rows(monkeypatch):
-    model = load_packaged("boilerplate")
+    model = load_line_model().first
     rows = rows_near_thresholds(model, 5, seed=2)
     assert model.probabilities([]) == []
     monkeypatch.setattr(treemodel, "BATCH_MIN_ROWS", 12)  # the default: row by row below it
@@ -70,7 +72,7 @@ def test_small_batches_and_no_rows(monkeypatch):
 
 
 def test_tables_do_not_pickle():
-    model = load_packaged("boilerplate")
+    model = load_line_model().first
     model.probabilities(rows_near_thresholds(model, 3, seed=3))
     copy = pickle.loads(pickle.dumps(model))
     assert copy._batch is None and copy._leaves is None

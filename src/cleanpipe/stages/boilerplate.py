@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,9 +31,15 @@ from cleanpipe.stage import (
     remove_lines,
     split_lines,
 )
-from cleanpipe.stages.linefeatures import FEATURE_NAMES, LineShape, line_features
+from cleanpipe.stages.linefeatures import (
+    FEATURE_NAMES,
+    SECOND_PASS_NAMES,
+    LineShape,
+    line_features,
+    neighbourhood_features,
+)
 from cleanpipe.stages.titles import has_site_suffix
-from cleanpipe.stages.treemodel import TreeEnsemble, load_packaged
+from cleanpipe.stages.treemodel import TreeEnsemble
 from cleanpipe.stages.vocab import MARKER_NAMES, stop_words
 
 POSITION_RULES = ("navigation", "footer", "boilerplate_line")
@@ -45,6 +52,63 @@ def first_line_verdict(mode: FirstLine, first_line: str) -> bool | None:
     if mode == "classify":
         return None
     return mode == "keep" or not has_site_suffix(first_line)
+
+
+@dataclass(frozen=True)
+class LineModel:
+    """The classifier's two passes: line features first, then the same features plus the
+    first pass's probabilities around each line (`neighbourhood_features`).
+
+    Furniture and article come in runs; the second pass turns the first pass's per-line
+    guesses into runs, keeping an unsure article line among confident ones and dropping a
+    prose-like teaser among menus. Site-grouped cross-validation on the dev pages: F1 +0.008.
+    """
+
+    first: TreeEnsemble
+    second: TreeEnsemble
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LineModel:
+        model = cls(TreeEnsemble.from_dict(data["first"]), TreeEnsemble.from_dict(data["second"]))
+        if (
+            model.first.features != FEATURE_NAMES
+            or model.second.features != (*FEATURE_NAMES, *SECOND_PASS_NAMES)
+        ):
+            # A model trained on another feature set would read every row wrongly.
+            raise ValueError(
+                "the boilerplate model was trained on other line features; retrain it "
+                "with training/train_boilerplate.py"
+            )
+        return model
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"first": self.first.to_dict(), "second": self.second.to_dict()}
+
+    def probabilities(
+        self, rows: Sequence[list[float]], shapes: Sequence[LineShape]
+    ) -> list[float]:
+        first = self.first.probabilities(rows)
+        context = neighbourhood_features(first, shapes)
+        return self.second.probabilities(
+            [row + more for row, more in zip(rows, context, strict=True)]
+        )
+
+
+def load_line_model(path: str | Path | None = None) -> LineModel:
+    """The packaged model (`models/boilerplate.json`), or one from `training/`."""
+    if path is None:
+        blob = (resources.files("cleanpipe.stages") / "models" / "boilerplate.json").read_text(
+            "utf-8"
+        )
+    else:
+        blob = Path(path).read_text(encoding="utf-8")
+    data = json.loads(blob)
+    if "first" not in data or "second" not in data:
+        raise ValueError(
+            "not a two-pass boilerplate model (keys 'first' and 'second'); retrain it with "
+            "training/train_boilerplate.py"
+        )
+    return LineModel.from_dict(data)
 
 
 @dataclass(frozen=True)
@@ -75,7 +139,7 @@ class DocumentLines:
 
 
 def score_lines(
-    model: TreeEnsemble, text: str, metadata: Mapping[str, Any]
+    model: LineModel, text: str, metadata: Mapping[str, Any]
 ) -> tuple[DocumentLines, list[float], list[LineShape], list[str], tuple[int, int]]:
     """Each non-blank line's probability of being article text, its shape, its rule if removed;
     and the main block of prose."""
@@ -84,7 +148,7 @@ def score_lines(
     rows, shapes, (block_start, block_end) = line_features(
         stripped, doc.blank_before, doc.blank_after, stop_words(metadata.get("lang"))
     )
-    probabilities = [model.probability(row) for row in rows]
+    probabilities = model.probabilities(rows, shapes)
     rules = []
     for i, shape in enumerate(shapes):
         if shape.marker is not None:
@@ -113,9 +177,9 @@ def keep_decisions(
     rescued). The classifier, which sees menus of short lines everywhere, is unsure of them;
     taken from the article, they would leave holes in it.
 
-    When no line at all would stay, the main block of prose stays: a page whose every line
-    looks like furniture is a page the classifier does not understand, and an emptied document
-    would be dropped whole.
+    When no line but the title would stay, the main block of prose stays too: a page whose
+    every line looks like furniture is a page the classifier does not understand, and a
+    document reduced to its title (or emptied) has lost its article.
     """
     keep = [p >= threshold for p in probabilities]
     if keep and first_line is not None:
@@ -129,8 +193,10 @@ def keep_decisions(
             rescued[i] = True  # between two kept paragraphs
         elif (last or not keep[i + 1]) and _closing_sentence(shapes[i]):
             rescued[i] = True  # the article's short last sentence
-    if not any(rescued):
-        return [block[0] <= i < block[1] for i in range(len(rescued))]
+    if not any(rescued[1:]):
+        in_block = [block[0] <= i < block[1] for i in range(len(rescued))]
+        if any(in_block[1:]) or not any(rescued):
+            return [kept or inside for kept, inside in zip(rescued, in_block, strict=True)]
     return rescued
 
 
@@ -171,26 +237,12 @@ class StripBoilerplate(LazyModelStage):
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold: expected a value between 0 and 1, got {self.threshold}")
 
-    def _ensemble(self) -> TreeEnsemble:
-        model: TreeEnsemble = self.loaded_model(self._load_model)
-        return model
-
-    def _load_model(self) -> TreeEnsemble:
-        if self.model_path is None:
-            model = load_packaged("boilerplate")
-        else:
-            data = json.loads(Path(self.model_path).read_text(encoding="utf-8"))
-            model = TreeEnsemble.from_dict(data)
-        if model.features != FEATURE_NAMES:
-            # A model trained on another feature set would read every row wrongly.
-            raise ValueError(
-                "the boilerplate model was trained on other line features; retrain it "
-                "with training/train_boilerplate.py"
-            )
+    def _line_model(self) -> LineModel:
+        model: LineModel = self.loaded_model(lambda: load_line_model(self.model_path))
         return model
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
-        doc, probabilities, shapes, rules, block = score_lines(self._ensemble(), text, metadata)
+        doc, probabilities, shapes, rules, block = score_lines(self._line_model(), text, metadata)
         verdict = first_line_verdict(self.first_line, doc.lines[0].text) if doc.lines else True
         keep = keep_decisions(probabilities, shapes, self.threshold, verdict, block)
         if verdict is False:

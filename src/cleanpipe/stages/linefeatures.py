@@ -72,9 +72,24 @@ CONTEXT_NAMES = (
     "next2_log_chars", "win3_prose", "win3_log_chars", "win10_prose", "win10_log_chars",
     "doc_log_lines", "doc_prose_share",
 )
-FEATURE_NAMES: tuple[str, ...] = (
-    *LOCAL_NAMES, *(f"marker_{m}" for m in MARKER_NAMES), "marker_any", *CONTEXT_NAMES
+# Markers that open or close a part of the page (a comment thread, a related list, the legal
+# footer, share and subscribe rows, menus): how many stand above and below a line says which
+# part it is in, even where the line itself looks like prose (a comment, a teaser).
+BOUNDARY_MARKERS = (
+    "comment_meta", "related_header", "copyright", "share_line", "subscribe_prompt", "navigation"
 )
+STRUCTURE_NAMES = (
+    *(f"{m}_{side}" for m in BOUNDARY_MARKERS for side in ("above", "below")),
+    "title_repeat_found", "title_repeat_distance",
+)
+FEATURE_NAMES: tuple[str, ...] = (
+    *LOCAL_NAMES, *(f"marker_{m}" for m in MARKER_NAMES), "marker_any", *CONTEXT_NAMES,
+    *STRUCTURE_NAMES,
+)
+# The headline repeated in the body opens the article (most pages print it right above the
+# text): the best match to the title among the first lines, if it is close enough.
+_TITLE_REPEAT_LINES = 200
+_TITLE_REPEAT_SIMILARITY = 0.8
 
 
 # For ASCII, str.isalpha/isupper/isdigit/isalnum/isspace are these byte sets; counting them
@@ -236,7 +251,11 @@ def line_features(
     prose_upto = [0, *accumulate(s.prose for s in shapes)]
     counts = Counter(keys)
     title = title_key(lines[0], strip_suffix=True)
+    similarities = [fuzz.ratio(key, title) / 100 if title and key else 0.0 for key in keys]
+    anchor = _title_repeat(similarities)
     runs = _short_runs(shapes)
+    boundary_total = Counter(s.marker for s in shapes)
+    boundary_above = dict.fromkeys(BOUNDARY_MARKERS, 0)
     log_n = math.log1p(n)
     no_neighbour = (0.0, 0.0, 0.0, 0.0)
     rows: list[list[float]] = []
@@ -252,7 +271,6 @@ def line_features(
         else:
             distance = 0.0
         key = keys[i]
-        similarity = fuzz.ratio(key, title) / 100 if title and key else 0.0
         lo3, hi3 = max(0, i - 3), min(n, i + 4)
         lo10, hi10 = max(0, i - 10), min(n, i + 11)
         row = local[i] + [
@@ -262,7 +280,7 @@ def line_features(
             float(blank_before[i]),
             float(blank_after[i]),
             math.log1p(counts[key] - 1) if key else 0.0,
-            similarity,
+            similarities[i],
             math.log1p(runs[i]),
             float(block_start <= i < block_end),
             math.copysign(math.log1p(abs(distance)), distance),
@@ -281,7 +299,69 @@ def line_features(
             log_n,
             prose_share,
         ]
+        marker = shapes[i].marker
+        for name in BOUNDARY_MARKERS:
+            above = boundary_above[name]
+            row.append(math.log1p(above))
+            row.append(math.log1p(boundary_total[name] - above - (marker == name)))
+        if anchor is None:
+            row += [0.0, 0.0]
+        else:
+            offset = float(i - anchor)
+            row += [1.0, math.copysign(math.log1p(abs(offset)), offset)]
         rows.append(row)
+        if marker in boundary_above:
+            boundary_above[marker] += 1
         chars_before += shapes[i].chars
         prose_before += prose_chars[i]
     return rows, shapes, (block_start, block_end)
+
+
+def _title_repeat(similarities: Sequence[float]) -> int | None:
+    """The line (not the first) that repeats the title best, if one does closely enough."""
+    best, where = 0.0, None
+    for i in range(1, min(len(similarities), _TITLE_REPEAT_LINES)):
+        if similarities[i] > best:
+            best, where = similarities[i], i
+    return where if best >= _TITLE_REPEAT_SIMILARITY else None
+
+
+# The second pass of the classifier reads the first pass's probabilities around each line:
+# furniture and article come in runs, so a line's neighbours' verdicts are strong evidence, and
+# an unsure line inside a run of confident article lines is article.
+SECOND_PASS_NAMES = (
+    "p", "logit", "p_prev", "p_next", "p_prev2", "p_next2", "p_win3", "p_win10",
+    "p_max_before", "p_max_after", "kept_chars_before", "kept_chars_after",
+)
+
+
+def neighbourhood_features(
+    probabilities: Sequence[float], shapes: Sequence[LineShape]
+) -> list[list[float]]:
+    """Per line, the first pass's probabilities of it and its neighbourhood."""
+    n = len(probabilities)
+    kept = [s.chars if p >= 0.5 else 0 for p, s in zip(probabilities, shapes, strict=True)]
+    kept_upto = [0, *accumulate(kept)]
+    total_kept = kept_upto[-1] or 1
+    max_before = [0.0, *accumulate(probabilities, max)]
+    max_after = [*reversed([*accumulate(reversed(probabilities), max)]), 0.0]
+    rows = []
+    for i, p in enumerate(probabilities):
+        clipped = min(max(p, 1e-6), 1 - 1e-6)
+        lo3, hi3 = max(0, i - 3), min(n, i + 4)
+        lo10, hi10 = max(0, i - 10), min(n, i + 11)
+        rows.append([
+            p,
+            math.log(clipped / (1 - clipped)),
+            probabilities[i - 1] if i > 0 else 0.0,
+            probabilities[i + 1] if i + 1 < n else 0.0,
+            probabilities[i - 2] if i > 1 else 0.0,
+            probabilities[i + 2] if i + 2 < n else 0.0,
+            sum(probabilities[lo3:hi3]) / (hi3 - lo3),
+            sum(probabilities[lo10:hi10]) / (hi10 - lo10),
+            max_before[i],
+            max_after[i + 1],
+            kept_upto[i] / total_kept,
+            (total_kept - kept_upto[i + 1]) / total_kept,
+        ])
+    return rows

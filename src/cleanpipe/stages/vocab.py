@@ -164,7 +164,10 @@ MARKERS: dict[str, re.Pattern[str]] = {
         r"antworten|melden|répondre|signaler|responder|denunciar|rispondi|segnala|"
         r"reageren|beantwoorden|"
         r"[\w .'’-]{1,40}\s+(?:says|said|wrote|schreibt|dit|a\s+dit|dice|escribió|disse|scrive|"
-        r"zegt|schreef):?(?:\s+.{0,40}\d{1,2}:\d{2}.{0,10})?"
+        r"zegt|schreef):?(?:\s+.{0,40}\d{1,2}:\d{2}.{0,10})?|"
+        # WordPress's "Jane Doe on September 12, 2018 at 4:47 pm said:"
+        r"[\w .'’()-]{1,40}\s+(?:on|am|le|el|il|em|op)\s+[^\n]{0,50}\d[^\n]{0,30}\s"
+        r"(?:says|said|wrote|schreibt|dit|a\s+dit|dice|escribió|disse|scrive|zegt|schreef):"
     ),
     # Navigation words: "Home", "Menu", "Search", "Skip to content".
     "navigation": _line(
