@@ -74,7 +74,7 @@ def test_naive_text_only_stages_are_skipped_on_extracted_text():
 
 
 def test_recall_guard_switches_to_the_balanced_extraction(monkeypatch):
-    def fake(html, options, url, *, with_metadata):
+    def fake(tree, html, options, url, *, with_metadata):
         text = "sliver" if options.favor_precision else "the whole article " * 20
         return text, {"title": "T"} if with_metadata else {}
 
@@ -91,7 +91,7 @@ def test_recall_guard_switches_to_the_balanced_extraction(monkeypatch):
 def test_balanced_run_is_skipped_when_it_cannot_change_the_choice(monkeypatch):
     calls = []
 
-    def fake(html, options, url, *, with_metadata):
+    def fake(tree, html, options, url, *, with_metadata):
         calls.append(options.favor_precision)
         return "most of the page text, kept by the precise mode", {}
 

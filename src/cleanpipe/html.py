@@ -15,6 +15,7 @@ when a page is actually extracted.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import re
@@ -96,14 +97,20 @@ class Extraction:
 def extract(
     html: str, options: ExtractOptions = ExtractOptions(), url: str | None = None
 ) -> Extraction:
-    """Extract the main text of `html` (already decoded); never raises for a bad page."""
+    """Extract the main text of `html` (already decoded); never raises for a bad page.
+
+    The page is parsed once (as trafilatura parses it) and that tree serves the metadata,
+    the recall guard's page-text count and both extractions, each of which works on its
+    own copy.
+    """
     _require_trafilatura()
     first_name = _mode_name(options)
-    first, metadata = _trafilatura(html, options, url, with_metadata=True)
+    tree = _parse(html)
+    first, metadata = _trafilatura(tree, html, options, url, with_metadata=True)
     guarded = options.favor_precision and options.recall_guard > 0
-    if guarded and not _surely_whole(first, html, options.recall_guard):
+    if guarded and not _surely_whole(first, tree, options.recall_guard):
         balanced_options = _replace(options, favor_precision=False)
-        balanced, _ = _trafilatura(html, balanced_options, url, with_metadata=False)
+        balanced, _ = _trafilatura(tree, html, balanced_options, url, with_metadata=False)
         if len(first) < options.recall_guard * len(balanced):
             reason = (
                 f"{first_name} kept {len(first)} of the {len(balanced)} characters "
@@ -119,28 +126,45 @@ def extract(
     return Extraction("", "none", metadata, "no extractor found any text")
 
 
-def _surely_whole(text: str, html: str, guard: float) -> bool:
+def _parse(html: str) -> Any:
+    """The page as trafilatura's own loader parses it; None when it is not HTML."""
+    from trafilatura.utils import load_html
+
+    try:
+        return load_html(html)
+    except Exception:  # as in bare_extraction: a page that does not load extracts nothing
+        return None
+
+
+def _surely_whole(text: str, tree: Any, guard: float) -> bool:
     """Whether the precise output is so long that the balanced one cannot be guard times
     longer, since neither can hold more than the page's visible text: then the second
     extraction is skipped. It ran on 21 of the 181 dev pages instead of all of them, for the
-    same output; parsing a page for its text costs about a fifth of an extraction.
+    same output.
     """
-    page = _page_text_chars(html)
+    page = _page_text_chars(tree)
     return page >= 0 and _collapsed_len(text) >= guard * _PAGE_TEXT_MARGIN * page
 
 
-def _page_text_chars(html: str) -> int:
+# Every text node outside scripts and styles: the page's text as `text_content()` gives it
+# once scripts and styles are dropped, read without changing the tree (as plain strings:
+# lxml's default "smart" strings, which know their parent, cost a third more).
+_VISIBLE_TEXT = "//text()[not(ancestor::script) and not(ancestor::style)]"
+
+
+@functools.cache
+def _visible_text() -> Any:
+    from lxml import etree
+
+    return etree.XPath(_VISIBLE_TEXT, smart_strings=False)
+
+
+def _page_text_chars(tree: Any) -> int:
     """Characters of the page's text outside scripts and styles, spaces collapsed; -1 when
     the page does not parse (then nothing is skipped)."""
-    import lxml.html
-
-    try:
-        tree = lxml.html.fromstring(html)
-    except Exception:  # lxml refuses some documents (empty, or a bare XML declaration)
+    if tree is None:
         return -1
-    for element in tree.xpath("//script|//style"):
-        element.drop_tree()
-    return _collapsed_len(tree.text_content())
+    return _collapsed_len("".join(_visible_text()(tree)))
 
 
 def _collapsed_len(text: str) -> int:
@@ -170,12 +194,24 @@ def _require_trafilatura() -> None:
 
 
 def _trafilatura(
-    html: str, options: ExtractOptions, url: str | None, *, with_metadata: bool
+    tree: Any, html: str, options: ExtractOptions, url: str | None, *, with_metadata: bool
 ) -> tuple[str, dict[str, Any]]:
+    """trafilatura's text of the page (and its metadata), as `bare_extraction(html)` gives them.
+
+    `tree` is `_parse(html)`; `bare_extraction` copies a tree it is given, so it stays as
+    parsed. The metadata comes from `page_metadata`, which skips fields cleanpipe drops;
+    with links kept, trafilatura resolves them against the page's own URL, which only its
+    metadata step hands on, so then `bare_extraction` extracts the metadata itself.
+    """
     from trafilatura import bare_extraction
     from trafilatura.core import determine_returnstring
     from trafilatura.settings import Extractor
 
+    from cleanpipe.html_metadata import page_metadata
+
+    if tree is None:
+        return "", {}
+    inline = with_metadata and options.include_links
     settings = Extractor(
         output_format="txt",
         fast=options.fast,
@@ -185,15 +221,16 @@ def _trafilatura(
         links=options.include_links,
         tables=options.include_tables,
         url=url,
-        with_metadata=with_metadata,
+        with_metadata=inline,
     )
     try:
-        document = bare_extraction(html, options=settings, as_dict=False)
+        found = page_metadata(tree, settings) if with_metadata and not inline else None
+        document = bare_extraction(tree, options=settings, as_dict=False)
     except Exception:  # trafilatura on a hostile page: fall back, never crash a run
         return "", {}
     if document is None or isinstance(document, dict):
         return "", {}
-    metadata = _metadata(document) if with_metadata else {}
+    metadata = _metadata(found if found is not None else document) if with_metadata else {}
     settings.with_metadata = False  # the text alone, without trafilatura's YAML header
     return determine_returnstring(document, settings) or "", metadata
 
