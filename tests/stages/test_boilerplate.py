@@ -21,6 +21,7 @@ from cleanpipe.stages.boilerplate import (
     RULES,
     DocumentLines,
     StripBoilerplate,
+    first_line_verdict,
     keep_decisions,
     load_line_model,
 )
@@ -181,6 +182,22 @@ def test_a_page_reduced_to_its_title_keeps_its_main_block() -> None:
     shapes = [short, short, short, prose, short]
     keep = keep_decisions([0.1] * 5, shapes, 0.5, first_line=True, block=(3, 4))
     assert keep == [True, False, False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("first_line", "kept"),
+    [
+        ("Bikes win the vote | The Paper", False),
+        ("Bikes win the vote - The New York Times", False),
+        ("Bikes win the vote", True),
+        # an article's first sentence: the part after the dash is a clause, not a site name
+        ("LOS ANGELES (AP) — To LeBron James, triple-doubles are not a goal.", True),
+        ("Am 12. September startet die DMEXCO in Köln – und comwrap ist mit dabei.", True),
+        ("Council votes - what the new bike lanes mean for the people who live downtown", True),
+    ],
+)
+def test_only_a_page_title_with_a_site_name_goes(first_line: str, kept: bool) -> None:
+    assert first_line_verdict("keep_unless_site_title", first_line) is kept
 
 
 def test_keep_rules_are_validated() -> None:

@@ -33,9 +33,21 @@ _SITE_SUFFIX = re.compile(r"\s+(?:[|–—»«·•]|::|-{1,2})\s+[^|–—»«�
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
+# A site's name is a few words, never a clause: "LOS ANGELES (AP) — To LeBron James,
+# triple-doubles are not a goal." is the first sentence of an article, not a page <title>.
+_SITE_NAME_WORDS = 6
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
 def has_site_suffix(line: str) -> bool:
     """Whether a line ends like a page `<title>`: `Headline | Site`, `Headline - Site`."""
-    return bool(_SITE_SUFFIX.search(unicodedata.normalize("NFKC", line).strip()))
+    text = unicodedata.normalize("NFKC", line).strip()
+    suffix = _SITE_SUFFIX.search(text)
+    return (
+        suffix is not None
+        and len(suffix.group().split()) - 1 <= _SITE_NAME_WORDS
+        and not _SENTENCE_END.search(text)
+    )
 
 
 def title_key(line: str, *, strip_suffix: bool) -> str:
