@@ -325,10 +325,15 @@ def _html(work: Path, default_config: Path) -> None:
     two = measure("cleanpipe", config=str(default_config), workers=2, input=str(html_dir),
                   out=str(work / "out-html"))
     if alone and one and two:
+        # by CPU as well as by wall clock: on a shared machine the wall-clock ratio moves
+        # with other people's load, the CPU ratio much less
         print(f"\nHTML path, {len(pages)} dev pages: trafilatura.extract alone "
-              f"{len(pages) / alone['seconds']:.1f} docs/s; cleanpipe default config "
-              f"{len(pages) / one['seconds']:.1f} docs/s on 1 worker "
-              f"(overhead {one['seconds'] / alone['seconds'] - 1:+.0%}), "
+              f"{len(pages) / alone['seconds']:.1f} docs/s, "
+              f"{len(pages) / alone['cpu']:.1f} docs per CPU-s; cleanpipe default config "
+              f"{len(pages) / one['seconds']:.1f} docs/s, "
+              f"{len(pages) / one['cpu']:.1f} docs per CPU-s on 1 worker "
+              f"(overhead {one['seconds'] / alone['seconds'] - 1:+.0%} by wall clock, "
+              f"{one['cpu'] / alone['cpu'] - 1:+.0%} by CPU), "
               f"{len(pages) / two['seconds']:.1f} docs/s on 2 "
               f"({one['seconds'] / two['seconds']:.2f}x)")
 
