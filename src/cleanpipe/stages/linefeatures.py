@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -256,6 +256,7 @@ def line_features(
     runs = _short_runs(shapes)
     boundary_total = Counter(s.marker for s in shapes)
     boundary_above = dict.fromkeys(BOUNDARY_MARKERS, 0)
+    between: tuple[float, ...] | None = None  # the columns of lines that are no boundary
     log_n = math.log1p(n)
     no_neighbour = (0.0, 0.0, 0.0, 0.0)
     rows: list[list[float]] = []
@@ -300,10 +301,12 @@ def line_features(
             prose_share,
         ]
         marker = shapes[i].marker
-        for name in BOUNDARY_MARKERS:
-            above = boundary_above[name]
-            row.append(math.log1p(above))
-            row.append(math.log1p(boundary_total[name] - above - (marker == name)))
+        if marker in boundary_above:
+            row += _boundary_columns(boundary_above, boundary_total, marker)
+        else:
+            if between is None:  # the counts changed at the last boundary line
+                between = _boundary_columns(boundary_above, boundary_total, None)
+            row += between
         if anchor is None:
             row += [0.0, 0.0]
         else:
@@ -312,9 +315,21 @@ def line_features(
         rows.append(row)
         if marker in boundary_above:
             boundary_above[marker] += 1
+            between = None
         chars_before += shapes[i].chars
         prose_before += prose_chars[i]
     return rows, shapes, (block_start, block_end)
+
+
+def _boundary_columns(
+    above: Mapping[str, int], total: Counter[str | None], own: str | None
+) -> tuple[float, ...]:
+    """How many of each boundary marker stand above and below a line (not counting itself)."""
+    columns: list[float] = []
+    for name in BOUNDARY_MARKERS:
+        count = above[name]
+        columns += (math.log1p(count), math.log1p(total[name] - count - (own == name)))
+    return tuple(columns)
 
 
 def _title_repeat(similarities: Sequence[float]) -> int | None:
