@@ -136,3 +136,12 @@ def test_inputs_that_are_not_pages_extract_as_before():
         assert one_parse(html, ExtractOptions(), with_metadata=True) == string_path(
             html, ExtractOptions(), with_metadata=True
         )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "é", " ", "\t", "\n", "\xa0", "\u2009", "\u3000",
+                                         "\x1c", "\x85", "\u200b", "\r", "b"]), max_size=30))
+def test_collapsed_length_is_the_regex_one(text):
+    import re
+
+    assert _collapsed_len(text) == len(re.sub(r"\s+", " ", text).strip())

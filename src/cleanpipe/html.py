@@ -30,7 +30,6 @@ METADATA_FIELDS = ("title", "author", "date", "sitename", "url", "hostname", "de
 _PAGE_START = re.compile(
     r"\A\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\b", re.IGNORECASE | re.DOTALL
 )
-_SPACES = re.compile(r"\s+")
 # Extracted text adds list markers ("- ") and table separators (" | ") to the page's text;
 # on the 181 dev pages the balanced output never exceeded the page text, so 1.5 is slack.
 _PAGE_TEXT_MARGIN = 1.5
@@ -168,7 +167,10 @@ def _page_text_chars(tree: Any) -> int:
 
 
 def _collapsed_len(text: str) -> int:
-    return len(_SPACES.sub(" ", text).strip())
+    """`len(re.sub(r"\\s+", " ", text).strip())`, counted on `str.split()`'s words (the same
+    whitespace, about three times cheaper on a page's text)."""
+    words = text.split()
+    return sum(map(len, words)) + len(words) - 1 if words else 0
 
 
 def _mode_name(options: ExtractOptions) -> str:
