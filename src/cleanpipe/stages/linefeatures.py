@@ -40,6 +40,8 @@ _DATE_IN = re.compile(
     r"\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)",
     re.IGNORECASE,
 )
+# A teaser cut short by its list: "Hong Kong civilians step in to save students trapped in vi..."
+_TRUNCATED = re.compile(r"\w(?:\.{3}|…)$")
 # A line counts as prose for the main-block search when it is a real sentence or more.
 _PROSE_WORDS = 10
 
@@ -80,7 +82,7 @@ BOUNDARY_MARKERS = (
 )
 STRUCTURE_NAMES = (
     *(f"{m}_{side}" for m in BOUNDARY_MARKERS for side in ("above", "below")),
-    "title_repeat_found", "title_repeat_distance",
+    "title_repeat_found", "title_repeat_distance", "truncated",
 )
 FEATURE_NAMES: tuple[str, ...] = (
     *LOCAL_NAMES, *(f"marker_{m}" for m in MARKER_NAMES), "marker_any", *CONTEXT_NAMES,
@@ -312,6 +314,8 @@ def line_features(
         else:
             offset = float(i - anchor)
             row += [1.0, math.copysign(math.log1p(abs(offset)), offset)]
+        text = lines[i]
+        row.append(float(text.endswith(("...", "…")) and _TRUNCATED.search(text) is not None))
         rows.append(row)
         if marker in boundary_above:
             boundary_above[marker] += 1

@@ -74,6 +74,19 @@ def _line(body: str) -> re.Pattern[str]:
     return re.compile(rf"^[\W_]{{0,4}}(?:{body})[\W_]{{0,4}}$", re.IGNORECASE)
 
 
+_MORE_SECTION_HEADERS = _line(
+    r"trending\s+(?:news|stories|articles|topics|videos?|posts)|top\s+(?:news|headlines|videos?)|"
+    r"(?:popular|similar|recommended|suggested)\s+(?:posts?|stories|articles|videos?|reads?)|"
+    r"related\s+(?:roundups?|topics?|videos?|links?|tags?|galleries|products?)(?::.{0,60})?|"
+    r"você\s+(?:também\s+)?(?:pode|poderá)\s+(?:gostar|se\s+interessar)(?:\s+(?:de|também))?|"
+    r"vous\s+(?:aimerez|pourriez\s+aimer)\s+(?:aussi|également)|à\s+découvrir\s+aussi|"
+    r"(?:ti\s+)?potrebbe(?:ro)?\s+(?:anche\s+)?(?:piacerti|interessarti|piacere)|"
+    r"(?:también\s+)?te\s+pueden?\s+(?:interesar|gustar)|"
+    r"das\s+könnte\s+dich\s+auch\s+interessieren|auch\s+interessant|"
+    r"(?:dit\s+)?vind\s+je\s+misschien\s+ook\s+(?:leuk|interessant)"
+)
+
+
 _NETWORKS = (
     r"facebook|twitter|x|linkedin|reddit|pinterest|whatsapp|telegram|tumblr|flipboard|"
     r"instagram|youtube|e-?mail|email|messenger|pocket|xing|vk|sms|rss(?:\s+feed)?|google\+?"
@@ -155,11 +168,17 @@ MARKERS: dict[str, re.Pattern[str]] = {
         r"|^[^.!?]{0,200}\((?:photo|image|foto|credit|cr[ée]dit)[^)]{0,80}\)\s*$)",
         re.IGNORECASE,
     ),
-    # Section headers of related, recent and most-read lists (shared with strip_link_lists).
-    "related_header": SECTION_HEADER,
+    # Section headers of related, recent and most-read lists (shared with strip_link_lists),
+    # and more of them that only the classifier reads.
+    "related_header": re.compile(
+        f"{SECTION_HEADER.pattern}|{_MORE_SECTION_HEADERS.pattern}", re.IGNORECASE
+    ),
     # What surrounds each comment of a thread: "Reply", "Report", "Jane says:", "12 likes".
     "comment_meta": _line(
         r"reply|replies|report(?:\s+(?:abuse|comment))?|flag|permalink|like|likes|quote|"
+        r"(?:top|best|most\s+(?:liked|popular|recent)|readers?['’]?|latest|newest|oldest|"
+        r"featured|recent)\s+(?:rated\s+)?comments?(?:\s*\(\d+\))?|"
+        r"rating:?\s*[+-]?\d+\s+votes?|"
         r"\d+\s+(?:likes?|replies|votes?|points?)|log\s+in\s+to\s+reply|"
         r"antworten|melden|répondre|signaler|responder|denunciar|rispondi|segnala|"
         r"reageren|beantwoorden|"
@@ -176,12 +195,25 @@ MARKERS: dict[str, re.Pattern[str]] = {
         r"top|more|all|next|previous|prev|next\s+(?:article|story|post)|"
         r"previous\s+(?:article|story|post)|contact(?:\s+us)?|about(?:\s+us)?|"
         r"startseite|suche|kontakt|mehr|accueil|rechercher|recherche|plus|inicio|buscar|"
-        r"contacto|men[uú]|cerca|contatti|in[ií]cio|pesquisar|contato|zoeken|meer"
+        r"contacto|men[uú]|cerca|contatti|in[ií]cio|pesquisar|contato|zoeken|meer|"
+        r"(?:view|show|see|load)\s+(?:all|more)"
     ),
 }
+# "This story has been shared 28,533 times."
+MARKERS["share_line"] = re.compile(
+    f"{MARKERS['share_line'].pattern}|"
+    r"^[\W_]{0,4}(?:this\s+(?:story|article|post|page)\s+has\s+been\s+)?shared\s+"
+    r"[\d.,]+\s*[kKmM]?\s+times\b.{0,20}$",
+    re.IGNORECASE,
+)
 # Date and reading-time lines are shared with strip_link_lists; the generic date_line pattern
 # above only fires together with one of them (see `marker_of`).
-_DATE_ONLY = (DATE_LINE, READ_TIME_LINE)
+# "2h ago", "43M ago": the short forms of live tickers and teaser lists.
+_RELATIVE_TIME = re.compile(
+    r"^\W{0,2}\d{1,3}\s*(?:s|m|h|d|w|mo|y|hr|hrs|min|mins|sec|secs)\.?\s+ago\W{0,2}$",
+    re.IGNORECASE,
+)
+_DATE_ONLY = (DATE_LINE, READ_TIME_LINE, _RELATIVE_TIME)
 _DATE_VERB = re.compile(
     r"^[\W_]{0,3}(?:updated|published|posted|last\s+updated|first\s+published|aktualisiert|"
     r"veröffentlicht|publié|mis\s+à\s+jour|publicado|actualizado|pubblicato|aggiornato|"
@@ -260,6 +292,7 @@ _CAPTION_CREDIT = re.compile(
 _SHORT_LINE_ORDER = (
     ("date_line", DATE_LINE),
     ("read_time_line", READ_TIME_LINE),
+    ("relative_time_line", _RELATIVE_TIME),
     *((name, MARKERS[name]) for name in (
         "share_line", "subscribe_prompt", "ad_marker", "related_header", "navigation",
         "comment_meta",
@@ -269,7 +302,7 @@ assert all(p.flags == re.IGNORECASE | re.UNICODE and not p.groups for _, p in _S
 _SHORT_LINE = re.compile(
     "|".join(f"(?P<{name}>{p.pattern})" for name, p in _SHORT_LINE_ORDER), re.IGNORECASE
 )
-_DATE_GROUPS = frozenset(("date_line", "read_time_line"))
+_DATE_GROUPS = frozenset(("date_line", "read_time_line", "relative_time_line"))
 
 
 def _is_caption(text: str, low: str | None) -> bool:
