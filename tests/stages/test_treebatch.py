@@ -75,7 +75,7 @@ def test_tables_do_not_pickle():
     model = load_line_model().first
     model.probabilities(rows_near_thresholds(model, 3, seed=3))
     copy = pickle.loads(pickle.dumps(model))
-    assert copy._batch is None and copy._leaves is None
+    assert copy._batch is None and copy._total is None
     rows = rows_near_thresholds(model, 50, seed=4)
     assert same_floats(copy.probabilities(rows), model.probabilities(rows))
 

@@ -98,7 +98,7 @@ class BatchScorer:
         self._starts = np.asarray(starts, dtype=np.intp)
 
     def sums(self, rows: Sequence[Sequence[float]]) -> list[float]:
-        """Per row, the sum of its leaf values over the trees, in tree order (as `sum()`)."""
+        """Per row, the sum of its leaf values: from 0.0, tree by tree, as `compile_total` adds."""
         n = len(rows)
         if n == 0 or not self._trees:
             return [0.0] * n
@@ -116,7 +116,7 @@ class BatchScorer:
         lowest = masks & (~masks + np.array(1, dtype=self._dtype))
         leaf = np.frexp(lowest.astype(np.float64))[1] - 1  # exact: powers of two
         values = self._values[leaf + self._tree_base]
-        values[:, 0] += 0.0  # sum() starts from 0, which turns a leading -0.0 into 0.0
+        values[:, 0] += 0.0  # the sum starts from 0.0, which turns a leading -0.0 into 0.0
         totals: list[float] = np.add.accumulate(values, axis=1)[:, -1].tolist()
         return totals
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
@@ -39,7 +39,7 @@ class Tree:
 
 # Fewer rows than this are scored one by one by `probabilities` (see there).
 BATCH_MIN_ROWS = 12
-_DERIVED = ("_leaves", "_batch")
+_DERIVED = ("_total", "_batch")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class TreeEnsemble:
     trees: tuple[Tree, ...]
     meta: dict[str, Any]
 
-    _leaves: Callable[[Sequence[float]], tuple[float, ...]] | None = field(
+    _total: Callable[[Sequence[float]], float] | None = field(
         default=None, init=False, repr=False, compare=False
     )
     # the batch tables, or False for trees too large for them
@@ -61,11 +61,10 @@ class TreeEnsemble:
     )
 
     def probability(self, row: Sequence[float]) -> float:
-        if self._leaves is None:
-            object.__setattr__(self, "_leaves", compile_leaves(self.trees))
-        assert self._leaves is not None
-        # sum() of the leaf values in tree order: the same float as summing tree by tree
-        return self._logistic(sum(self._leaves(row)))
+        if self._total is None:
+            object.__setattr__(self, "_total", compile_total(self.trees))
+        assert self._total is not None
+        return self._logistic(self._total(row))
 
     def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
         """`[probability(row) for row in rows]`, the same floats, faster for many rows.
@@ -142,25 +141,36 @@ def _batch_scorer(trees: Sequence[Tree]) -> BatchScorer | Literal[False]:
     return BatchScorer(trees) if most <= MAX_LEAVES else False
 
 
-def compile_leaves(trees: Sequence[Tree]) -> Callable[[Sequence[float]], tuple[float, ...]]:
-    """One function returning every tree's leaf value for a row, as Python source compiled once.
+def compile_total(trees: Sequence[Tree]) -> Callable[[Sequence[float]], float]:
+    """One function returning the sum of every tree's leaf value for a row, as Python source
+    compiled once.
 
     Walking 150 trees node by node in a loop was most of a pipeline's CPU; as nested
     conditional expressions the same comparisons run about five times faster. Values and
     thresholds are written with `repr`, which round-trips floats exactly, so the leaves are
-    the ones `Tree.predict` finds. Models with non-finite numbers keep the loop.
+    the ones `Tree.predict` finds. The leaves are added one by one from 0.0 in tree order, as
+    `sum()` did up to Python 3.11 and as the batch scorer does (Python 3.12's `sum()` of
+    floats compensates rounding, which would make scores depend on the Python version).
+    Models with non-finite numbers keep the loop.
     """
     numbers = [x for tree in trees for x in (*tree.threshold, *tree.value)]
     if not trees or not all(math.isfinite(x) for x in numbers):
-        return lambda row: tuple(tree.predict(row) for tree in trees)
+        return lambda row: _sequential_sum(tree.predict(row) for tree in trees)
     used = sorted({f for tree in trees for f in tree.feature if f >= 0})
     # each feature read once into a local: the trees then compare locals, not row[i]
     reads = "".join(f"    r{f} = row[{f}]\n" for f in used)
-    body = ",\n        ".join(_expression(tree, 0) for tree in trees)
-    source = f"def leaves(row):\n{reads}    return (\n        {body},\n    )\n"
+    adds = "".join(f"    total += {_expression(tree, 0)}\n" for tree in trees)
+    source = f"def total(row):\n{reads}    total = 0.0\n{adds}    return total\n"
     namespace: dict[str, Any] = {}
     exec(compile(source, "<tree ensemble>", "exec"), namespace)  # our own generated source
-    return namespace["leaves"]  # type: ignore[no-any-return]
+    return namespace["total"]  # type: ignore[no-any-return]
+
+
+def _sequential_sum(values: Iterable[float]) -> float:
+    total = 0.0
+    for value in values:
+        total += value
+    return total
 
 
 def _expression(tree: Tree, node: int) -> str:
