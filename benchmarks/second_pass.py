@@ -4,7 +4,7 @@ Generates documents from the fixtures' lines and typical boilerplate markers in 
 (seeded), cleans each twice with the default config and counts the second passes that
 changed the text, by the (stage, rule) pairs that acted. Usage:
 
-    python benchmarks/second_pass.py [--documents 1500] [--seed 1]
+    python benchmarks/second_pass.py [--documents 1500] [--seed 1] [--config FILE]
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=1500)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--config", type=Path, help="a pipeline YAML (default: the default)")
     args = parser.parse_args()
-    pipeline = Pipeline.default()
+    pipeline = Pipeline.from_yaml(args.config) if args.config else Pipeline.default()
     lines = [line for path in sorted(FIXTURES.rglob("*.txt"))
              for line in path.read_bytes().decode("utf-8", "replace").splitlines()]
     rnd = random.Random(args.seed)

@@ -213,11 +213,30 @@ def test_only_a_page_title_with_a_site_name_goes(first_line: str, kept: bool) ->
     assert first_line_verdict("keep_unless_site_title", first_line) is kept
 
 
+def _cleaned_again(stage: StripBoilerplate, text: str) -> list[str]:
+    """What the stage removes from its own output, laid out as the pipeline writes it."""
+    once = apply_edits(text, stage(text, {}).edits)
+    again = "\n\n".join(line for line in once.split("\n") if line.strip()) + "\n"
+    return [again[e.start : e.end] for e in stage(again, {}).edits]
+
+
+def test_rounds_remove_what_a_second_pass_would() -> None:
+    # Found by benchmarks/second_pass.py's generator: without "Comments" and the date line,
+    # the short last line stands alone after the title and looks like a footer.
+    text = "Oil Slides as Demand Weakens\n\n- June 16 – Charlotte, NC\n\nIt’s fine.\n\nComments\n"
+    assert _cleaned_again(make_stage(StripBoilerplate, {}), text) == ["It’s fine.\n"]
+    two = make_stage(StripBoilerplate, {"rounds": 2})
+    assert [e.rule for e in two(text, {}).edits] == ["footer", "footer", "footer"]
+    assert _cleaned_again(two, text) == []
+
+
 def test_keep_rules_are_validated() -> None:
     with pytest.raises(ConfigError, match="unknown rule 'navigaton'"):
         make_stage(StripBoilerplate, {"keep_rules": ["navigaton"]})
     with pytest.raises(ConfigError, match="threshold"):
         make_stage(StripBoilerplate, {"threshold": 2})
+    with pytest.raises(ConfigError, match="rounds"):
+        make_stage(StripBoilerplate, {"rounds": 0})
 
 
 PAGE = (

@@ -225,6 +225,10 @@ class StripBoilerplate(LazyModelStage):
     keep_rules: tuple[str, ...] = param(
         (), f"rules never applied: lines they would remove stay ({', '.join(RULES)})"
     )
+    rounds: int = param(
+        1, "read the text again without the lines removed, up to this many times in all, until "
+        "nothing more goes (a second pass then changes nothing more often)",
+    )
     model_path: str | None = param(
         None, "a JSON model from training/train_boilerplate.py; None uses the packaged one"
     )
@@ -234,6 +238,8 @@ class StripBoilerplate(LazyModelStage):
         unknown = sorted(set(self.keep_rules) - set(RULES))
         if unknown:
             raise ValueError(f"keep_rules: unknown rule {unknown[0]!r} (rules: {', '.join(RULES)})")
+        if self.rounds < 1:
+            raise ValueError(f"rounds: expected 1 or more, got {self.rounds}")
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold: expected a value between 0 and 1, got {self.threshold}")
 
@@ -242,17 +248,37 @@ class StripBoilerplate(LazyModelStage):
         return model
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
-        doc, probabilities, shapes, rules, block = score_lines(self._line_model(), text, metadata)
-        verdict = first_line_verdict(self.first_line, doc.lines[0].text) if doc.lines else True
-        keep = keep_decisions(probabilities, shapes, self.threshold, verdict, block)
-        if verdict is False:
-            rules[0] = "page_title"
+        model = self._line_model()
+        doc = DocumentLines.of(text)
+        removed: dict[int, str] = {}  # line index in `doc` -> rule
+        alive = list(range(len(doc.lines)))  # the lines the current round reads
+        current = text
+        for _ in range(self.rounds):
+            verdicts = self._round(model, current, metadata)
+            gone = {alive[i]: rule for i, rule in verdicts.items()}
+            if not gone:
+                break
+            removed.update(gone)
+            alive = [i for i in alive if i not in gone]
+            current = "\n\n".join(doc.lines[i].text for i in alive) + "\n"
         by_rule: dict[str, list[Line]] = {}
-        for line, kept, rule in zip(doc.lines, keep, rules, strict=True):
-            if not kept and rule not in self.keep_rules:
-                by_rule.setdefault(rule, []).append(line)
+        for i in sorted(removed):
+            by_rule.setdefault(removed[i], []).append(doc.lines[i])
         if not by_rule:
             return UNCHANGED
         edits = [edit for rule, lines in by_rule.items() for edit in remove_lines(lines, rule)]
         edits.sort(key=lambda e: e.start)
         return StageOutput(tuple(edits))
+
+    def _round(self, model: LineModel, text: str, metadata: Mapping[str, Any]) -> dict[int, str]:
+        """One reading of `text`: the non-blank lines it removes, by index, with their rule."""
+        doc, probabilities, shapes, rules, block = score_lines(model, text, metadata)
+        verdict = first_line_verdict(self.first_line, doc.lines[0].text) if doc.lines else True
+        keep = keep_decisions(probabilities, shapes, self.threshold, verdict, block)
+        if verdict is False:
+            rules[0] = "page_title"
+        return {
+            i: rule
+            for i, (kept, rule) in enumerate(zip(keep, rules, strict=True))
+            if not kept and rule not in self.keep_rules
+        }
