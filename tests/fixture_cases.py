@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASE_KEYS = {"description", "params", "removals", "expect", "reason", "metadata"}
 
@@ -51,3 +53,11 @@ def load_cases(kind: str) -> list[Case]:
             )
         )
     return cases
+
+
+def as_param(case: Case) -> Any:
+    """The case as a pytest parameter: a case marked `"expect": "xfail"` is a strict xfail."""
+    marks = []
+    if case.spec.get("expect") == "xfail":
+        marks.append(pytest.mark.xfail(reason=case.spec.get("reason", ""), strict=True))
+    return pytest.param(case, id=case.id, marks=marks)

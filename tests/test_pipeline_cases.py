@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleanpipe import Pipeline
-from tests.fixture_cases import load_cases
+from tests.fixture_cases import as_param, load_cases
 
 CASES = load_cases("pipeline")
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,14 +20,7 @@ def _pipeline(name: str) -> Pipeline:
     return Pipeline.from_yaml(ROOT / "configs" / f"{name}.yaml")
 
 
-def _param(case):
-    marks = []
-    if case.spec.get("expect") == "xfail":
-        marks.append(pytest.mark.xfail(reason=case.spec.get("reason", ""), strict=True))
-    return pytest.param(case, id=case.id, marks=marks)
-
-
-@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+@pytest.mark.parametrize("case", [as_param(c) for c in CASES])
 def test_pipeline_case(case):
     result = _pipeline(case.group).clean(case.input, doc_id=case.name)
     assert result.text == case.expected

@@ -7,19 +7,12 @@ import pytest
 from cleanpipe import registry
 from cleanpipe.config import make_stage
 from cleanpipe.edits import apply_edits
-from tests.fixture_cases import CASE_KEYS, load_cases
+from tests.fixture_cases import CASE_KEYS, as_param, load_cases
 
 CASES = load_cases("stages")
 
 
-def _param(case):
-    marks = []
-    if case.spec.get("expect") == "xfail":
-        marks.append(pytest.mark.xfail(reason=case.spec.get("reason", ""), strict=True))
-    return pytest.param(case, id=case.id, marks=marks)
-
-
-@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+@pytest.mark.parametrize("case", [as_param(c) for c in CASES])
 def test_stage_case(case):
     stage = make_stage(registry.get(case.group), case.spec.get("params", {}))
     output = stage(case.input, case.spec.get("metadata", {}))

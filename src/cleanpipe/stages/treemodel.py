@@ -8,11 +8,9 @@ at once through bitmask tables (`treebatch`), with the same results.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -182,8 +180,3 @@ def _expression(tree: Tree, node: int) -> str:
         f"else {_expression(tree, tree.right[node])})"
     )
 
-
-def load_packaged(name: str) -> TreeEnsemble:
-    """A model shipped as `cleanpipe/stages/models/<name>.json`."""
-    blob = (resources.files("cleanpipe.stages") / "models" / f"{name}.json").read_text("utf-8")
-    return TreeEnsemble.from_dict(json.loads(blob))
