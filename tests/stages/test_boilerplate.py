@@ -239,6 +239,18 @@ def test_keep_rules_are_validated() -> None:
         make_stage(StripBoilerplate, {"rounds": 0})
 
 
+def test_a_wrong_model_path_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="model_path: cannot read"):
+        make_stage(StripBoilerplate, {"model_path": str(tmp_path / "missing.json")})
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(load_line_model().first.to_dict()), encoding="utf-8")
+    with pytest.raises(ConfigError, match="not a two-pass boilerplate model"):
+        make_stage(StripBoilerplate, {"model_path": str(old)})
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(load_line_model().to_dict()), encoding="utf-8")
+    assert make_stage(StripBoilerplate, {"model_path": str(good)})(PAGE, {}).edits
+
+
 PAGE = (
     "A headline | Site\nHome\nNews\nSports\nA headline\nBy Jo Smith\nShare\n\n"
     + "The council voted on Tuesday to add bike lanes to four streets downtown, "

@@ -238,6 +238,15 @@ class StripBoilerplate(LazyModelStage):
         unknown = sorted(set(self.keep_rules) - set(RULES))
         if unknown:
             raise ValueError(f"keep_rules: unknown rule {unknown[0]!r} (rules: {', '.join(RULES)})")
+        if self.model_path is not None:
+            # Checked here, so that a wrong path is a config error before the run, not an
+            # error on every document; the workers load the model again, lazily.
+            try:
+                load_line_model(self.model_path)
+            except OSError as error:
+                raise ValueError(f"model_path: cannot read {self.model_path}: {error}") from None
+            except (ValueError, KeyError, TypeError) as error:
+                raise ValueError(f"model_path: {self.model_path}: {error}") from None
         if self.rounds < 1:
             raise ValueError(f"rounds: expected 1 or more, got {self.rounds}")
         if not 0.0 <= self.threshold <= 1.0:
