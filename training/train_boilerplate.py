@@ -280,12 +280,14 @@ def changed_on_second_pass(page: Page, model: TwoPass, text: str) -> bool:
     return again is not None and predicted_text(again, model.proba(again), 0.5) != text
 
 
-def cross_validate(pages: Sequence[Page], folds: int) -> tuple[dict[str, list[float]], int]:
+def cross_validate(pages: Sequence[Page], folds: int,
+                   fold_seed: int | None = None) -> tuple[dict[str, list[float]], int]:
     """Held-out probabilities of every page, from models that never saw its site; and how
     many held-out pages a second pass would change."""
     held_out: dict[str, list[float]] = {}
     changed = 0
-    splitter = GroupKFold(n_splits=folds)
+    splitter = (GroupKFold(n_splits=folds) if fold_seed is None else
+                GroupKFold(n_splits=folds, shuffle=True, random_state=fold_seed))
     for fold, (train, test) in enumerate(splitter.split(pages, groups=[p.group for p in pages])):
         model = fit(with_ideal([pages[i] for i in train]))
         for i in test:
@@ -311,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="write each page's held-out line probabilities (JSON) for error analysis")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="override a hyperparameter of both passes, e.g. min_samples_leaf=80")
+    ap.add_argument("--fold-seed", type=int, metavar="N",
+                    help="shuffle the sites into folds with this seed (default: GroupKFold's "
+                         "own order); the spread over seeds is the noise of the CV figures")
     ap.add_argument("--soft-labels", action="store_true",
                     help="train on each line's share of gold shingles, not on it rounded")
     args = ap.parse_args(argv)
@@ -327,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{len({p.group for p in pages})} sites", file=sys.stderr)
     report: dict[str, Any] = {}
     if args.folds > 1:
-        held_out, changed = cross_validate(pages, args.folds)
+        held_out, changed = cross_validate(pages, args.folds, args.fold_seed)
         for t, s in evaluate(pages, held_out, thresholds).items():
             print(f"cv{args.folds} threshold {t:.2f}: {line(s)}")
             report[f"cv{args.folds}@{t}"] = {k: round(v, 4) for k, v in s.items()}
