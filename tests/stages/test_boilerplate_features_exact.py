@@ -2,8 +2,9 @@
 
 The reference is the code as it stood before the prefilters, single passes and running counts
 of the optimised one (`linefeatures.py`, `vocab.marker_of`); both must give the same floats,
-markers, shapes and main block on fixture pages, the dev inputs and generated lines. (The
-structure features added since stand after the reference's columns and are not compared.)
+markers, shapes and main block on fixture pages, the dev inputs and generated lines. The
+structure features and the second pass's neighbourhood features, computed as numpy columns,
+are compared with their line-by-line definitions too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from rapidfuzz import fuzz
 from cleanpipe.stages import linefeatures as lf
 from cleanpipe.stages import vocab
 from cleanpipe.stages.boilerplate import DocumentLines
-from cleanpipe.stages.linefeatures import LineShape, line_features
+from cleanpipe.stages.linefeatures import LineShape, line_features, neighbourhood_features
 from cleanpipe.stages.titles import title_key
 from cleanpipe.stages.vocab import ALL_STOP_WORDS, STOP_WORDS, marker_of
 
@@ -177,6 +178,58 @@ def ref_line_features(
     return rows, shapes, (block_start, block_end)
 
 
+def ref_structure(lines: Sequence[str], shapes: Sequence[LineShape]) -> list[list[float]]:
+    """The structure columns, line by line: boundary markers above and below, the title's
+    repeat, a truncated teaser."""
+    keys = [title_key(t, strip_suffix=False) for t in lines]
+    title = title_key(lines[0], strip_suffix=True)
+    similarities = [fuzz.ratio(key, title) / 100 if title and key else 0.0 for key in keys]
+    anchor = lf._title_repeat(similarities)
+    markers = [s.marker for s in shapes]
+    rows = []
+    for i, text in enumerate(lines):
+        row: list[float] = []
+        for name in lf.BOUNDARY_MARKERS:
+            above = markers[:i].count(name)
+            below = markers[i + 1 :].count(name)
+            row += [math.log1p(above), math.log1p(below)]
+        if anchor is None:
+            row += [0.0, 0.0]
+        else:
+            offset = float(i - anchor)
+            row += [1.0, math.copysign(math.log1p(abs(offset)), offset)]
+        row.append(float(text.endswith(("...", "…")) and lf._TRUNCATED.search(text) is not None))
+        rows.append(row)
+    return rows
+
+
+def ref_neighbourhood(
+    probabilities: Sequence[float], shapes: Sequence[LineShape]
+) -> list[list[float]]:
+    """The second pass's features, line by line."""
+    n = len(probabilities)
+    kept = [s.chars if p >= 0.5 else 0 for p, s in zip(probabilities, shapes, strict=True)]
+    total_kept = sum(kept) or 1
+    rows = []
+    for i, p in enumerate(probabilities):
+        clipped = min(max(p, 1e-6), 1 - 1e-6)
+        rows.append([
+            p,
+            math.log(clipped / (1 - clipped)),
+            probabilities[i - 1] if i > 0 else 0.0,
+            probabilities[i + 1] if i + 1 < n else 0.0,
+            probabilities[i - 2] if i > 1 else 0.0,
+            probabilities[i + 2] if i + 2 < n else 0.0,
+            ref_window(list(probabilities), i, 3),
+            ref_window(list(probabilities), i, 10),
+            max(probabilities[:i], default=0.0),
+            max(probabilities[i + 1 :], default=0.0),
+            sum(kept[:i]) / total_kept,
+            (total_kept - sum(kept[: i + 1])) / total_kept,  # 1.0 when nothing is kept
+        ])
+    return rows
+
+
 def _same(a: object, b: object) -> bool:
     """Equal, with NaN equal to NaN and -0.0 told apart from 0.0."""
     if isinstance(a, float) and isinstance(b, float):
@@ -184,6 +237,13 @@ def _same(a: object, b: object) -> bool:
             return math.isnan(a) and math.isnan(b)
         return a == b and math.copysign(1, a) == math.copysign(1, b)
     return a == b
+
+
+def _all_same(got: list[list[float]], want: list[list[float]]) -> bool:
+    return len(got) == len(want) and all(
+        len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        for a, b in zip(got, want, strict=True)
+    )
 
 
 def _check_text(text: str, stops: frozenset[str] = ALL_STOP_WORDS) -> None:
@@ -202,6 +262,13 @@ def _check_text(text: str, stops: frozenset[str] = ALL_STOP_WORDS) -> None:
         # The structure features came later and stand last (tested in test_boilerplate.py).
         assert len(row) == len(ref) + len(lf.STRUCTURE_NAMES)
         assert all(_same(a, b) for a, b in zip(row[: len(ref)], ref, strict=True)), line
+    structure = [row[-len(lf.STRUCTURE_NAMES) :] for row in got[0]]
+    assert _all_same(structure, ref_structure(lines, got[1]) if lines else [])
+    # made-up first-pass probabilities: every line's own, in [0, 1], some exactly 0.5
+    probabilities = [((len(line) * 37) % 101) / 100 for line in lines]
+    assert _all_same(
+        neighbourhood_features(probabilities, got[1]), ref_neighbourhood(probabilities, got[1])
+    )
     for line in lines:
         assert marker_of(line) == ref_marker_of(line), line
 

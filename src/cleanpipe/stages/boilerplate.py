@@ -21,6 +21,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+
 from cleanpipe.registry import register
 from cleanpipe.stage import (
     UNCHANGED,
@@ -35,8 +37,8 @@ from cleanpipe.stages.linefeatures import (
     FEATURE_NAMES,
     SECOND_PASS_NAMES,
     LineShape,
-    line_features,
-    neighbourhood_features,
+    feature_matrix,
+    neighbourhood_matrix,
 )
 from cleanpipe.stages.titles import has_site_suffix
 from cleanpipe.stages.treemodel import TreeEnsemble
@@ -84,14 +86,10 @@ class LineModel:
     def to_dict(self) -> dict[str, Any]:
         return {"first": self.first.to_dict(), "second": self.second.to_dict()}
 
-    def probabilities(
-        self, rows: Sequence[list[float]], shapes: Sequence[LineShape]
-    ) -> list[float]:
-        first = self.first.probabilities(rows)
-        context = neighbourhood_features(first, shapes)
-        return self.second.probabilities(
-            [row + more for row, more in zip(rows, context, strict=True)]
-        )
+    def probabilities(self, rows: np.ndarray, shapes: Sequence[LineShape]) -> list[float]:
+        first = np.array(self.first.probabilities(rows), dtype=np.float64)
+        context = neighbourhood_matrix(first, shapes)
+        return self.second.probabilities(np.concatenate((rows, context), axis=1))
 
 
 def load_line_model(path: str | Path | None = None) -> LineModel:
@@ -139,13 +137,13 @@ class DocumentLines:
 
 
 def score_lines(
-    model: LineModel, text: str, metadata: Mapping[str, Any]
+    model: LineModel, text: str, metadata: Mapping[str, Any], doc: DocumentLines | None = None
 ) -> tuple[DocumentLines, list[float], list[LineShape], list[str], tuple[int, int]]:
     """Each non-blank line's probability of being article text, its shape, its rule if removed;
-    and the main block of prose."""
-    doc = DocumentLines.of(text)
+    and the main block of prose. `doc`: the lines of `text`, if already split."""
+    doc = DocumentLines.of(text) if doc is None else doc
     stripped = [line.stripped for line in doc.lines]
-    rows, shapes, (block_start, block_end) = line_features(
+    rows, shapes, (block_start, block_end) = feature_matrix(
         stripped, doc.blank_before, doc.blank_after, stop_words(metadata.get("lang"))
     )
     probabilities = model.probabilities(rows, shapes)
@@ -262,8 +260,8 @@ class StripBoilerplate(LazyModelStage):
         removed: dict[int, str] = {}  # line index in `doc` -> rule
         alive = list(range(len(doc.lines)))  # the lines the current round reads
         current = text
-        for _ in range(self.rounds):
-            verdicts = self._round(model, current, metadata)
+        for round_ in range(self.rounds):
+            verdicts = self._round(model, current, metadata, doc if round_ == 0 else None)
             gone = {alive[i]: rule for i, rule in verdicts.items()}
             if not gone:
                 break
@@ -279,9 +277,12 @@ class StripBoilerplate(LazyModelStage):
         edits.sort(key=lambda e: e.start)
         return StageOutput(tuple(edits))
 
-    def _round(self, model: LineModel, text: str, metadata: Mapping[str, Any]) -> dict[int, str]:
+    def _round(
+        self, model: LineModel, text: str, metadata: Mapping[str, Any],
+        lines: DocumentLines | None,
+    ) -> dict[int, str]:
         """One reading of `text`: the non-blank lines it removes, by index, with their rule."""
-        doc, probabilities, shapes, rules, block = score_lines(model, text, metadata)
+        doc, probabilities, shapes, rules, block = score_lines(model, text, metadata, lines)
         verdict = first_line_verdict(self.first_line, doc.lines[0].text) if doc.lines else True
         keep = keep_decisions(probabilities, shapes, self.threshold, verdict, block)
         if verdict is False:

@@ -14,8 +14,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from cleanpipe.stages.titles import title_key
@@ -224,13 +224,35 @@ def line_features(
     blank_after: Sequence[bool],
     stops: frozenset[str] = ALL_STOP_WORDS,
 ) -> tuple[list[list[float]], list[LineShape], tuple[int, int]]:
-    """Features of the non-blank `lines` of one document, their shapes and the main block."""
+    """Features of the non-blank `lines` of one document (as lists), their shapes and the main
+    block: `feature_matrix` for callers that build rows of their own (training)."""
+    matrix, shapes, block = feature_matrix(lines, blank_before, blank_after, stops)
+    rows: list[list[float]] = matrix.tolist()
+    return rows, shapes, block
+
+
+def feature_matrix(
+    lines: Sequence[str],
+    blank_before: Sequence[bool],
+    blank_after: Sequence[bool],
+    stops: frozenset[str] = ALL_STOP_WORDS,
+) -> tuple[np.ndarray, list[LineShape], tuple[int, int]]:
+    """Features of the non-blank `lines` of one document (a row each), their shapes and the
+    main block.
+
+    The local features of a line are computed once and cached; the context features are
+    whole columns, computed with numpy. Every value is the float the line-by-line definition
+    gives: logarithms of counts come from a table of `math.log1p`, window sums add their
+    terms in order from 0.0 (as `sum()` of a slice did up to Python 3.11), and ratios of
+    integers are correctly rounded divisions in both.
+    """
     local, shapes, keys = [], [], []
     cache = _LOCAL_CACHE
     for text in lines:
         known = cache.get((text, stops))
         if known is None:
-            known = (*_local(text, stops), title_key(text, strip_suffix=False))
+            features, shape = _local(text, stops)
+            known = (features, shape, title_key(text, strip_suffix=False))
             if len(text) <= _CACHE_CHARS:
                 if len(cache) >= _CACHE_LINES:
                     cache.clear()
@@ -240,89 +262,113 @@ def line_features(
         keys.append(known[2])
     n = len(lines)
     if n == 0:
-        return [], [], (0, 0)
+        return np.empty((0, len(FEATURE_NAMES))), [], (0, 0)
     block_start, block_end = main_block(shapes)
-    log_chars = [row[0] for row in local]
-    prose_chars = [s.chars if s.prose else 0 for s in shapes]
-    total_prose = sum(prose_chars) or 1
-    total_chars = sum(s.chars for s in shapes) or 1
-    prose_share = sum(prose_chars) / total_chars  # once: in the loop it made this O(n²)
-    # Prose lines before each line: a window's share of prose lines is a difference of two
-    # counts (the sum of its 0.0/1.0 values, exactly). Characters keep their slice sums, whose
-    # float rounding a running total would not reproduce.
-    prose_upto = [0, *accumulate(s.prose for s in shapes)]
+    table = _log1p_table(n)
+    own = np.array(local, dtype=np.float64)
+    out = np.zeros((n, len(FEATURE_NAMES)))
+    width = own.shape[1]
+    out[:, :width] = own
+    column = width
+
+    def put(values: np.ndarray | float) -> None:
+        nonlocal column
+        out[:, column] = values
+        column += 1
+
+    index = np.arange(n)
+    chars = np.fromiter((s.chars for s in shapes), np.int64, n)
+    prose = np.fromiter((s.prose for s in shapes), np.bool_, n)
+    prose_chars = np.where(prose, chars, 0)
+    total_chars = int(chars.sum()) or 1
+    total_prose = int(prose_chars.sum()) or 1
+    prose_before = np.cumsum(prose_chars) - prose_chars
     counts = Counter(keys)
     title = title_key(lines[0], strip_suffix=True)
     similarities = [fuzz.ratio(key, title) / 100 if title and key else 0.0 for key in keys]
     anchor = _title_repeat(similarities)
-    runs = _short_runs(shapes)
-    boundary_total = Counter(s.marker for s in shapes)
-    boundary_above = dict.fromkeys(BOUNDARY_MARKERS, 0)
-    between: tuple[float, ...] | None = None  # the columns of lines that are no boundary
-    log_n = math.log1p(n)
-    no_neighbour = (0.0, 0.0, 0.0, 0.0)
-    rows: list[list[float]] = []
-    chars_before = 0
-    prose_before = 0
-    for i in range(n):
-        prev = local[i - 1] if i > 0 else None
-        nxt = local[i + 1] if i + 1 < n else None
-        if i < block_start:
-            distance = float(i - block_start)
-        elif i >= block_end:
-            distance = float(i - block_end + 1)
-        else:
-            distance = 0.0
-        key = keys[i]
-        lo3, hi3 = max(0, i - 3), min(n, i + 4)
-        lo10, hi10 = max(0, i - 10), min(n, i + 11)
-        row = local[i] + [
-            float(i == 0),
-            i / n,
-            chars_before / total_chars,
-            float(blank_before[i]),
-            float(blank_after[i]),
-            math.log1p(counts[key] - 1) if key else 0.0,
-            similarities[i],
-            math.log1p(runs[i]),
-            float(block_start <= i < block_end),
-            math.copysign(math.log1p(abs(distance)), distance),
-            prose_before / total_prose,
-            (total_prose - prose_before - prose_chars[i]) / total_prose,
-        ]
-        row.extend((prev[0], prev[2], prev[4], prev[-1]) if prev else no_neighbour)
-        row.extend((nxt[0], nxt[2], nxt[4], nxt[-1]) if nxt else no_neighbour)
-        row += [
-            log_chars[i - 2] if i > 1 else 0.0,
-            log_chars[i + 2] if i + 2 < n else 0.0,
-            (prose_upto[hi3] - prose_upto[lo3]) / (hi3 - lo3),
-            sum(log_chars[lo3:hi3]) / (hi3 - lo3),
-            (prose_upto[hi10] - prose_upto[lo10]) / (hi10 - lo10),
-            sum(log_chars[lo10:hi10]) / (hi10 - lo10),
-            log_n,
-            prose_share,
-        ]
-        marker = shapes[i].marker
-        if marker in boundary_above:
-            row += _boundary_columns(boundary_above, boundary_total, marker)
-        else:
-            if between is None:  # the counts changed at the last boundary line
-                between = _boundary_columns(boundary_above, boundary_total, None)
-            row += between
-        if anchor is None:
-            row += [0.0, 0.0]
-        else:
-            offset = float(i - anchor)
-            row += [1.0, math.copysign(math.log1p(abs(offset)), offset)]
-        text = lines[i]
-        row.append(float(text.endswith(("...", "…")) and _TRUNCATED.search(text) is not None))
-        rows.append(row)
-        if marker in boundary_above:
-            boundary_above[marker] += 1
-            between = None
-        chars_before += shapes[i].chars
-        prose_before += prose_chars[i]
-    return rows, shapes, (block_start, block_end)
+    distance = np.where(index < block_start, index - block_start,
+                        np.where(index >= block_end, index - block_end + 1, 0))
+    put(index == 0)
+    put(index / n)
+    put((np.cumsum(chars) - chars) / total_chars)
+    put(np.fromiter(blank_before, np.float64, n))
+    put(np.fromiter(blank_after, np.float64, n))
+    put(table[[counts[key] - 1 if key else 0 for key in keys]])
+    put(np.array(similarities, dtype=np.float64))
+    put(table[_short_runs(shapes)])
+    put((index >= block_start) & (index < block_end))
+    put(_signed_log1p(distance, table))
+    put(prose_before / total_prose)
+    put((total_prose - prose_before - prose_chars) / total_prose)
+    log_chars = own[:, 0]
+    for source in (0, 2, 4, width - 1):  # the previous line's chars, terminal, stops, marker
+        put(_shifted(own[:, source], 1))
+    for source in (0, 2, 4, width - 1):  # the next line's
+        put(_shifted(own[:, source], -1))
+    put(_shifted(log_chars, 2))
+    put(_shifted(log_chars, -2))
+    prose_upto = np.concatenate(([0], np.cumsum(prose)))
+    for reach in (3, 10):
+        lo, hi = np.maximum(index - reach, 0), np.minimum(index + reach + 1, n)
+        put((prose_upto[hi] - prose_upto[lo]) / (hi - lo))
+        put(_window_sum(log_chars, reach) / (hi - lo))
+    put(table[n])
+    put(int(prose_chars.sum()) / total_chars)
+    markers = [s.marker for s in shapes]
+    for name in BOUNDARY_MARKERS:
+        is_marker = np.fromiter((m == name for m in markers), np.int64, n)
+        above = np.cumsum(is_marker) - is_marker
+        put(table[above])
+        put(table[int(is_marker.sum()) - above - is_marker])
+    if anchor is not None:
+        put(1.0)
+        put(_signed_log1p(index - anchor, table))
+    else:
+        column += 2
+    put(np.fromiter(
+        (text.endswith(("...", "…")) and _TRUNCATED.search(text) is not None for text in lines),
+        np.float64, n,
+    ))
+    assert column == len(FEATURE_NAMES)
+    return out, shapes, (block_start, block_end)
+
+
+_LOG1P: list[float] = []
+
+
+def _log1p_table(n: int) -> np.ndarray:
+    """`math.log1p(k)` for k in 0..n (at least), as floats numpy indexes."""
+    if len(_LOG1P) <= n:
+        _LOG1P.extend(math.log1p(k) for k in range(len(_LOG1P), max(n + 1, 2 * len(_LOG1P))))
+    return np.array(_LOG1P[: n + 1], dtype=np.float64)
+
+
+def _signed_log1p(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """`math.copysign(math.log1p(abs(v)), v)` of integers (0 gives 0.0)."""
+    magnitude = table[np.abs(values)]
+    return np.where(values < 0, -magnitude, magnitude)
+
+
+def _shifted(values: np.ndarray, by: int) -> np.ndarray:
+    """values[i - by], 0.0 where that is outside the document."""
+    out = np.zeros_like(values)
+    if by == 0:
+        out[:] = values
+    elif by > 0:
+        out[by:] = values[:-by]
+    else:
+        out[:by] = values[-by:]
+    return out
+
+
+def _window_sum(values: np.ndarray, reach: int) -> np.ndarray:
+    """Per i, values[i - reach] + ... + values[i + reach] (those inside the document), added
+    in that order from 0.0; the padding adds 0.0, which changes no sum of these values."""
+    total = np.zeros_like(values)
+    for offset in range(reach, -reach - 1, -1):
+        total += _shifted(values, offset)
+    return total
 
 
 def _boundary_columns(
@@ -357,30 +403,36 @@ SECOND_PASS_NAMES = (
 def neighbourhood_features(
     probabilities: Sequence[float], shapes: Sequence[LineShape]
 ) -> list[list[float]]:
+    """Per line, the first pass's probabilities of it and its neighbourhood (as lists)."""
+    rows: list[list[float]] = neighbourhood_matrix(
+        np.asarray(probabilities, dtype=np.float64), shapes
+    ).tolist()
+    return rows
+
+
+def neighbourhood_matrix(probabilities: np.ndarray, shapes: Sequence[LineShape]) -> np.ndarray:
     """Per line, the first pass's probabilities of it and its neighbourhood."""
     n = len(probabilities)
-    kept = [s.chars if p >= 0.5 else 0 for p, s in zip(probabilities, shapes, strict=True)]
-    kept_upto = [0, *accumulate(kept)]
-    total_kept = kept_upto[-1] or 1
-    max_before = [0.0, *accumulate(probabilities, max)]
-    max_after = [*reversed([*accumulate(reversed(probabilities), max)]), 0.0]
-    rows = []
-    for i, p in enumerate(probabilities):
-        clipped = min(max(p, 1e-6), 1 - 1e-6)
-        lo3, hi3 = max(0, i - 3), min(n, i + 4)
-        lo10, hi10 = max(0, i - 10), min(n, i + 11)
-        rows.append([
-            p,
-            math.log(clipped / (1 - clipped)),
-            probabilities[i - 1] if i > 0 else 0.0,
-            probabilities[i + 1] if i + 1 < n else 0.0,
-            probabilities[i - 2] if i > 1 else 0.0,
-            probabilities[i + 2] if i + 2 < n else 0.0,
-            sum(probabilities[lo3:hi3]) / (hi3 - lo3),
-            sum(probabilities[lo10:hi10]) / (hi10 - lo10),
-            max_before[i],
-            max_after[i + 1],
-            kept_upto[i] / total_kept,
-            (total_kept - kept_upto[i + 1]) / total_kept,
-        ])
-    return rows
+    out = np.zeros((n, len(SECOND_PASS_NAMES)))
+    if n == 0:
+        return out
+    chars = np.fromiter((s.chars for s in shapes), np.int64, n)
+    kept = np.where(probabilities >= 0.5, chars, 0)
+    kept_upto = np.concatenate(([0], np.cumsum(kept)))
+    total_kept = int(kept_upto[-1]) or 1
+    index = np.arange(n)
+    out[:, 0] = probabilities
+    # math.log, not numpy's: the same floats on every machine
+    out[:, 1] = [math.log(c / (1 - c)) for c in np.clip(probabilities, 1e-6, 1 - 1e-6).tolist()]
+    out[:, 2] = _shifted(probabilities, 1)
+    out[:, 3] = _shifted(probabilities, -1)
+    out[:, 4] = _shifted(probabilities, 2)
+    out[:, 5] = _shifted(probabilities, -2)
+    for column, reach in ((6, 3), (7, 10)):
+        lo, hi = np.maximum(index - reach, 0), np.minimum(index + reach + 1, n)
+        out[:, column] = _window_sum(probabilities, reach) / (hi - lo)
+    out[1:, 8] = np.maximum.accumulate(probabilities)[:-1]
+    out[:-1, 9] = np.maximum.accumulate(probabilities[::-1])[::-1][1:]
+    out[:, 10] = kept_upto[:-1] / total_kept
+    out[:, 11] = (total_kept - kept_upto[1:]) / total_kept
+    return out

@@ -97,7 +97,7 @@ class BatchScorer:
             starts = [0]
         self._starts = np.asarray(starts, dtype=np.intp)
 
-    def sums(self, rows: Sequence[Sequence[float]]) -> list[float]:
+    def sums(self, rows: Sequence[Sequence[float]] | np.ndarray) -> list[float]:
         """Per row, the sum of its leaf values: from 0.0, tree by tree, as `compile_total` adds."""
         n = len(rows)
         if n == 0 or not self._trees:
@@ -121,7 +121,7 @@ class BatchScorer:
         return totals
 
 
-def _matrix(rows: Sequence[Sequence[float]]) -> np.ndarray:
+def _matrix(rows: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
     """Rows as a float matrix; lists of equal-length rows are read without nesting (faster)."""
     if isinstance(rows, np.ndarray):
         return rows.astype(np.float64, copy=False)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from cleanpipe.stages.treebatch import BatchScorer
 
 
@@ -64,7 +66,7 @@ class TreeEnsemble:
         assert self._total is not None
         return self._logistic(self._total(row))
 
-    def probabilities(self, rows: Sequence[Sequence[float]]) -> list[float]:
+    def probabilities(self, rows: Sequence[Sequence[float]] | np.ndarray) -> list[float]:
         """`[probability(row) for row in rows]`, the same floats, faster for many rows.
 
         Below `BATCH_MIN_ROWS` rows (or for trees too large for a bitmask) the rows are scored
@@ -73,7 +75,8 @@ class TreeEnsemble:
         if self._batch is None:
             object.__setattr__(self, "_batch", _batch_scorer(self.trees))
         if len(rows) < BATCH_MIN_ROWS or self._batch is False:
-            return [self.probability(row) for row in rows]
+            listed = rows.tolist() if hasattr(rows, "tolist") else rows  # numpy: Python floats
+            return [self.probability(row) for row in listed]
         assert self._batch is not None
         return [self._logistic(total) for total in self._batch.sums(rows)]
 
