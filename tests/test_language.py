@@ -68,13 +68,26 @@ def test_quick_pass_answers_only_when_certain(monkeypatch):
         return original(self, sample, trials)
 
     monkeypatch.setattr(language._LangdetectBackend, "_run", spy)
-    stage = DetectLanguage(sample_chars=1000, quick_chars=200)
+    stage = DetectLanguage(sample_chars=1000, quick_chars=200, quick_trials=2)
     assert lang(stage, ENGLISH * 10)[0] == "en"
-    assert calls == [(200, 3)]  # certain on the short part: the whole sample is never read
+    assert calls == [(200, 2)]  # certain on the short part: the whole sample is never read
     calls.clear()
     lang(stage, "The bus network grows. Das Busnetz wächst. " * 40)  # unsure: reads it all
-    assert calls[0] == (200, 3)
+    assert calls[0] == (200, 2)
     assert calls[-1] == (1000, 7)
+
+
+def test_sample_takes_body_text_written_without_spaces():
+    japanese = "東京都は新しい自転車道の計画を発表し、来年の春までに完成させる予定だと述べた。"
+    text = "\n".join(["Home", "Tokyo News", japanese, "Share this story on Facebook"])
+    assert language_sample(text, 1000) == japanese
+
+
+def test_bad_sampling_parameters_are_config_errors():
+    with pytest.raises(ValueError, match="quick_trials"):
+        DetectLanguage(quick_trials=0)
+    with pytest.raises(ValueError, match="sample_chars"):
+        DetectLanguage(sample_chars=0)
 
 
 def test_long_document_costs_like_a_short_one(monkeypatch):
