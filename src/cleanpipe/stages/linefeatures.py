@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -80,6 +81,7 @@ CONTEXT_NAMES = (
 BOUNDARY_MARKERS = (
     "comment_meta", "related_header", "copyright", "share_line", "subscribe_prompt", "navigation"
 )
+_BOUNDARY_CODE: dict[str | None, int] = {name: i for i, name in enumerate(BOUNDARY_MARKERS)}
 STRUCTURE_NAMES = (
     *(f"{m}_{side}" for m in BOUNDARY_MARKERS for side in ("above", "below")),
     "title_repeat_found", "title_repeat_distance", "truncated",
@@ -265,9 +267,9 @@ def feature_matrix(
         return np.empty((0, len(FEATURE_NAMES))), [], (0, 0)
     block_start, block_end = main_block(shapes)
     table = _log1p_table(n)
-    own = np.array(local, dtype=np.float64)
+    width = len(local[0])
+    own = np.fromiter(chain.from_iterable(local), np.float64, n * width).reshape(n, width)
     out = np.zeros((n, len(FEATURE_NAMES)))
-    width = own.shape[1]
     out[:, :width] = own
     column = width
 
@@ -315,9 +317,9 @@ def feature_matrix(
         put(_window_sum(log_chars, reach) / (hi - lo))
     put(table[n])
     put(int(prose_chars.sum()) / total_chars)
-    markers = [s.marker for s in shapes]
-    for name in BOUNDARY_MARKERS:
-        is_marker = np.fromiter((m == name for m in markers), np.int64, n)
+    boundary = np.fromiter((_BOUNDARY_CODE.get(s.marker, -1) for s in shapes), np.int64, n)
+    for code in range(len(BOUNDARY_MARKERS)):
+        is_marker = (boundary == code).astype(np.int64)
         above = np.cumsum(is_marker) - is_marker
         put(table[above])
         put(table[int(is_marker.sum()) - above - is_marker])
