@@ -246,3 +246,24 @@ def test_extraction_must_come_before_removing_stages():
 def test_leftovers_parameters_are_checked():
     with pytest.raises(ConfigError, match="tail_share must be between 0 and 1"):
         Pipeline.from_config({"stages": [{"strip_extraction_leftovers": {"tail_share": 2}}]})
+
+
+BODY_AUTHOR_PAGE = """<html><head><title>Harbour ferry returns</title></head><body><article>
+<h1>Harbour ferry returns</h1><p class="byline"><span class="author">Maria Lopez</span></p>
+<p>The harbour ferry returned to service on Monday after a winter of repairs to its hull and
+engines, the operator said in a statement.</p>
+<p>Passengers waited on the quay from early morning, and the first crossing left on time with
+every seat taken, according to the harbour master.</p></article></body></html>"""
+
+
+def test_search_author_off_reads_the_author_from_meta_tags_only():
+    searched = Pipeline([ExtractHtml()]).clean(BODY_AUTHOR_PAGE, {"format": "html"})
+    unsearched = Pipeline([ExtractHtml(search_author=False)]).clean(
+        BODY_AUTHOR_PAGE, {"format": "html"}
+    )
+    assert searched.metadata["author"] == "Maria Lopez"  # found in the body
+    assert "author" not in unsearched.metadata
+    assert unsearched.text == searched.text
+    # an author in the meta tags is still read
+    tagged = Pipeline([ExtractHtml(search_author=False)]).clean(PAGE, {"format": "html"})
+    assert tagged.metadata["author"] == "Maria Lindqvist"

@@ -81,6 +81,7 @@ class ExtractOptions:
     include_links: bool = False
     fast: bool = False
     recall_guard: float = 0.15
+    search_author: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +227,11 @@ def _trafilatura(
         with_metadata=inline,
     )
     try:
-        found = page_metadata(tree, settings) if with_metadata and not inline else None
+        found = (
+            page_metadata(tree, settings, search_author=options.search_author)
+            if with_metadata and not inline
+            else None
+        )
         document = bare_extraction(tree, options=settings, as_dict=False)
     except Exception:  # trafilatura on a hostile page: fall back, never crash a run
         return "", {}

@@ -32,9 +32,14 @@ except ImportError:  # another trafilatura: its own function, same fields, a bit
     _STEPS = False
 
 
-def page_metadata(tree: Any, options: Any) -> Any:
+def page_metadata(tree: Any, options: Any, search_author: bool = True) -> Any:
     """trafilatura's `Document` of metadata for `tree` with the `Extractor` `options`, as
-    `bare_extraction` computes it, but for categories, tags and license (left empty)."""
+    `bare_extraction` computes it, but for categories, tags and license (left empty).
+
+    `search_author=False` takes the author from the meta tags and JSON-LD only, skipping
+    trafilatura's search of the page body (`extract_author`): about 2 ms a page, two thirds
+    of the metadata's cost on the dev pages, where it found the author of 48 of 181 pages.
+    """
     from trafilatura.metadata import extract_metadata
     from trafilatura.settings import Document, set_date_params
 
@@ -55,7 +60,7 @@ def page_metadata(tree: Any, options: Any) -> Any:
         metadata.title = extract_title(tree)
     if metadata.author and author_blacklist:
         metadata.author = check_authors(metadata.author, author_blacklist)
-    if not metadata.author:
+    if not metadata.author and search_author:
         metadata.author = extract_author(tree)
     if metadata.author and author_blacklist:
         metadata.author = check_authors(metadata.author, author_blacklist)
