@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanpipe.stages import treemodel
+from cleanpipe.stages import treebatch, treemodel
 from cleanpipe.stages.boilerplate import load_line_model
 from cleanpipe.stages.treemodel import Tree, TreeEnsemble
 
@@ -69,6 +69,15 @@ def test_small_batches_and_no_rows(monkeypatch):
     assert model.probabilities([]) == []
     monkeypatch.setattr(treemodel, "BATCH_MIN_ROWS", 12)  # the default: row by row below it
     assert same_floats(model.probabilities(rows), one_by_one(model, rows))
+
+
+def test_rows_in_blocks_score_as_at_once(monkeypatch):
+    model = load_line_model().second
+    rows = rows_near_thresholds(model, 103, seed=5)
+    whole = model.probabilities(rows)
+    monkeypatch.setattr(treebatch, "BLOCK_ROWS", 10)  # 11 blocks, the last of 3 rows
+    assert same_floats(model.probabilities(rows), whole)
+    assert same_floats(whole, one_by_one(model, rows))
 
 
 def test_tables_do_not_pickle():

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 # Trees with more leaves than a word has bits do not fit one mask: the caller scores row by row.
 MAX_LEAVES = 64
+# Rows scored at once: bounds the gathered table rows (about 16 kB a row for the shipped model)
+# to some 30 MB, whatever the length of the document.
+BLOCK_ROWS = 2048
 
 
 class BatchScorer:
@@ -98,11 +101,22 @@ class BatchScorer:
         self._starts = np.asarray(starts, dtype=np.intp)
 
     def sums(self, rows: Sequence[Sequence[float]] | np.ndarray) -> list[float]:
-        """Per row, the sum of its leaf values: from 0.0, tree by tree, as `compile_total` adds."""
+        """Per row, the sum of its leaf values: from 0.0, tree by tree, as `compile_total` adds.
+
+        Rows go through in blocks of `BLOCK_ROWS`: the table rows gathered for one row take
+        a few kilobytes, so a document of 300,000 lines at once would take gigabytes.
+        """
         n = len(rows)
         if n == 0 or not self._trees:
             return [0.0] * n
         matrix = _matrix(rows)
+        totals: list[float] = []
+        for start in range(0, n, BLOCK_ROWS):
+            totals += self._block_sums(matrix[start : start + BLOCK_ROWS])
+        return totals
+
+    def _block_sums(self, matrix: np.ndarray) -> list[float]:
+        n = len(matrix)
         ranks = np.empty((n, max(1, len(self._features))), dtype=np.intp)
         ranks[:, 0] = 0
         for column, (feature, thresholds) in enumerate(
