@@ -160,14 +160,14 @@ def test_exit_0_when_all_documents_are_cleaned_or_dropped(corpus, tmp_path, rule
 
 def _unreadable(monkeypatch, name: str) -> None:
     """Make one file unreadable (chmod 000 means nothing to root, who runs CI)."""
-    real = readers.read_bytes
+    real = readers.read_limited
 
-    def read_bytes(path: Path) -> bytes:
+    def read_limited(path: Path, limit: int | None) -> readers.FileBytes:
         if Path(path).name == name:
             raise readers.RejectedFileError("error", "cannot read: Permission denied")
-        return real(path)
+        return real(path, limit)
 
-    monkeypatch.setattr(readers, "read_bytes", read_bytes)
+    monkeypatch.setattr(readers, "read_limited", read_limited)
 
 
 def test_exit_3_when_a_document_errors_and_the_rest_still_runs(

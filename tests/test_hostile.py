@@ -245,13 +245,20 @@ def test_a_long_line_and_many_short_lines(tmp_path):
         f"Line number {i} of many.\n" for i in range(50_000)
     )
     (source / "many_lines.txt").write_text(many, "utf-8")
-    run_directory(source, tmp_path / "out", RULES)
+    run_directory(source, tmp_path / "out", RULES, RunOptions(max_doc_bytes=None))
     records = _records(tmp_path / "out")
     assert records["long_line.txt"]["status"] == "ok"
     assert (tmp_path / "out" / "text" / "long_line.txt").read_text("utf-8") == long_line
     assert records["many_lines.txt"]["status"] == "ok"
     text = (tmp_path / "out" / "text" / "many_lines.txt").read_text("utf-8")
     assert text.count("\n") == 2 * 50_001 - 1  # one blank line between paragraphs
+    # with the default limit (2 MB) the 5 MB line is cut, at a character boundary
+    run_directory(source, tmp_path / "limited", RULES)
+    cut = _records(tmp_path / "limited")["long_line.txt"]
+    assert cut["status"] == "ok"
+    assert cut["metadata"]["truncated"] == {"bytes": len(long_line), "kept_bytes": 2_000_000}
+    kept = (tmp_path / "limited" / "text" / "long_line.txt").read_text("utf-8")
+    assert long_line.startswith(kept.rstrip())
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a chmod 000 file (CI runs as root)")

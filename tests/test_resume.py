@@ -247,10 +247,10 @@ def test_resume_hands_an_outcomes_provider_only_the_unfinished_documents(tmp_pat
     (out / "report.jsonl").write_bytes(b"".join(lines[:5]))
     asked: list[str] = []
 
-    def provider(root, relatives, pipeline, workers):  # what cleanpipe.ray plugs in
+    def provider(root, relatives, pipeline, workers, max_bytes):  # what cleanpipe.ray plugs in
         for relative in relatives:
             asked.append(str(relative))
-            yield clean_file(pipeline, root, relative)
+            yield clean_file(pipeline, root, relative, max_bytes)
 
     run_directory(source, out, pipeline, RunOptions(resume=True), outcomes=provider)
     assert (out / "report.jsonl").read_bytes() == expected

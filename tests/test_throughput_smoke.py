@@ -117,7 +117,7 @@ def test_pool_stops_cleanly_when_the_consumer_leaves_early(tmp_path):
         (tmp_path / f"{number:02d}.txt").write_text(f"Document {number}.\nSome text.\n")
     relatives = sorted(PurePosixPath(p.name) for p in tmp_path.glob("*.txt"))
     pipeline = Pipeline.from_config({"stages": ["canonicalize"]})
-    outcomes = _clean_all(tmp_path, relatives, pipeline, 2)
+    outcomes = _clean_all(tmp_path, relatives, pipeline, 2, None)
     first = [next(outcomes) for _ in range(3)]
     outcomes.close()  # must return, not wait for the pool's feeder forever
     assert [name for name, _, _ in first] == ["00.txt", "01.txt", "02.txt"]

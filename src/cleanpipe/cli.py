@@ -23,6 +23,7 @@ from cleanpipe.cli_datasets import (
 from cleanpipe.config import ConfigError
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.runner import (
+    DEFAULT_MAX_DOC_BYTES,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     RunError,
@@ -57,6 +58,12 @@ def cli() -> None:
     """Clean scraped web text and report every removal."""
 
 
+def _max_doc_bytes(megabytes: float | None) -> int | None:
+    if megabytes is None:
+        return DEFAULT_MAX_DOC_BYTES
+    return int(megabytes * 1e6) or None  # 0: no limit
+
+
 @cli.command()
 @click.argument("input_dir", metavar="INPUT", type=click.Path(path_type=Path))
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path), required=True,
@@ -75,19 +82,23 @@ def cli() -> None:
 @click.option("--follow-symlinks", is_flag=True,
               help="Follow symlinks (still never out of the input tree).")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first document that errors.")
+@click.option("--max-doc-mb", type=click.FloatRange(min=0), default=None,
+              help=f"Cut larger documents there, at a line break, and mark them truncated in "
+                   f"the report (0: no limit) [default: {DEFAULT_MAX_DOC_BYTES / 1e6:g}].")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
 @click.option("--html-report", is_flag=True,
               help="Also write the HTML audit report into OUT/report/ (see `cleanpipe report`).")
 @dataset_options
 def run(input_dir: Path, out_dir: Path, config: Path | None, workers: int, overwrite: bool,
         resume: bool, allow_nested: bool, follow_symlinks: bool, fail_fast: bool,
-        quiet: bool, html_report: bool, **dataset: Any) -> None:
+        max_doc_mb: float | None, quiet: bool, html_report: bool, **dataset: Any) -> None:
     """Clean every file under INPUT (a directory), or every row of INPUT (a .jsonl[.gz|.zst]
     or .parquet file), into --out."""
     pipeline = _load_pipeline(config)
     if is_dataset(input_dir):
         directory_only = {"--resume": resume, "--allow-nested": allow_nested,
-                          "--follow-symlinks": follow_symlinks, "--html-report": html_report}
+                          "--follow-symlinks": follow_symlinks, "--html-report": html_report,
+                          "--max-doc-mb": max_doc_mb is not None}
         try:
             result = run_dataset_command(input_dir, out_dir, pipeline, workers=workers,
                                          overwrite=overwrite, fail_fast=fail_fast, quiet=quiet,
@@ -105,6 +116,7 @@ def run(input_dir: Path, out_dir: Path, config: Path | None, workers: int, overw
         allow_nested=allow_nested,
         follow_symlinks=follow_symlinks,
         fail_fast=fail_fast,
+        max_doc_bytes=_max_doc_bytes(max_doc_mb),
     )
     progress = Progress(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
@@ -153,6 +165,9 @@ def _print_summary(result: RunResult) -> None:
     statuses = ", ".join(f"{k} {v}" for k, v in totals["by_status"].items()) or "none"
     err.print(f"status: {statuses}; removed {totals['removed_share']:.1%} of "
               f"{totals['chars_in']} characters", highlight=False)
+    if totals["truncated"]:
+        err.print(f"[yellow]truncated:[/] {totals['truncated']} documents were cut at "
+                  "--max-doc-mb (metadata 'truncated' in report.jsonl)", highlight=False)
     if result.interrupted:
         err.print("[yellow]interrupted:[/] outputs and report cover the documents above")
     if result.stopped_early:

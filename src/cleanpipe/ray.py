@@ -188,8 +188,8 @@ def ray_outcomes(batch_map: BatchMap) -> Outcomes:
     input directory must be visible to every node at the same path (a shared file system)."""
 
     def outcomes(root: Path, relatives: list[PurePosixPath], pipeline: Pipeline,
-                 workers: int) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        work = partial(_clean_files, pipeline, str(root))
+                 workers: int, max_bytes: int | None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        work = partial(_clean_files, pipeline, str(root), max_bytes)
         chunks = (relatives[i : i + FILES_PER_TASK]
                   for i in range(0, len(relatives), FILES_PER_TASK))
         for results in batch_map(work, chunks):
@@ -199,6 +199,6 @@ def ray_outcomes(batch_map: BatchMap) -> Outcomes:
 
 
 def _clean_files(
-    pipeline: Pipeline, root: str, relatives: list[PurePosixPath]
+    pipeline: Pipeline, root: str, max_bytes: int | None, relatives: list[PurePosixPath]
 ) -> list[tuple[str, str, dict[str, Any]]]:
-    return [clean_file(pipeline, Path(root), relative) for relative in relatives]
+    return [clean_file(pipeline, Path(root), relative, max_bytes) for relative in relatives]

@@ -18,10 +18,9 @@ from typing import Any
 from cleanpipe.readers import (
     Entry,
     RejectedFileError,
-    bytes_hash,
     display_path,
     output_name,
-    read_bytes,
+    read_limited,
 )
 
 TEMP_PREFIX = ".cleanpipe-"  # hidden, so a later scan of the output never reads it
@@ -100,7 +99,7 @@ def _still_valid(root: Path, text_dir: Path, entry: Entry, record: dict[str, Any
     if not recorded:
         return False  # the file was never read (an error): try it again
     try:
-        return bool(recorded == bytes_hash(read_bytes(root / entry.relative)))
+        return bool(recorded == read_limited(root / entry.relative, 0).sha256)
     except RejectedFileError:
         return False
 

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from cleanpipe.document import Result
 from cleanpipe.pipeline import Pipeline
@@ -57,6 +57,13 @@ class RunError(Exception):
     """A problem with the run as a whole (bad directories); one line for the user."""
 
 
+# Cleaning holds a document whole, with the line classifier's features at about 1 kB a line
+# on top: 2 MB of 26-byte lines peak at 265 MB in one worker, 4 MB at 374 MB. Scraped pages
+# are far smaller (the dev pages: at most 100 kB of text). HTML pages may be four times
+# larger (readers.HTML_LIMIT_FACTOR).
+DEFAULT_MAX_DOC_BYTES = 2_000_000
+
+
 @dataclass(frozen=True)
 class RunOptions:
     workers: int = 1
@@ -65,6 +72,8 @@ class RunOptions:
     follow_symlinks: bool = False
     fail_fast: bool = False
     resume: bool = False
+    # Larger documents are cut (reported as `truncated`); None: no limit. See read_document.
+    max_doc_bytes: int | None = DEFAULT_MAX_DOC_BYTES
 
 
 @dataclass
@@ -83,22 +92,28 @@ class RunResult:
         return EXIT_DOCUMENT_ERRORS if self.summary.statuses.get("error") else EXIT_OK
 
 
-# (root, relative paths, pipeline, workers) -> (relative, clean text, record) in input order.
-Outcomes = Callable[
-    [Path, list[PurePosixPath], Pipeline, int], Iterator[tuple[str, str, dict[str, Any]]]
-]
+class Outcomes(Protocol):
+    """(root, relative paths, pipeline, workers, bytes read at most per document) ->
+    (relative, clean text, record), in input order."""
+
+    def __call__(
+        self, root: Path, relatives: list[PurePosixPath], pipeline: Pipeline, workers: int,
+        max_bytes: int | None,
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]: ...
 
 # Per-document stage timings ride in the record from the worker to the main process, which
 # removes them: the report holds no timings (same bytes every run), summary.json their sums.
 TIMINGS_KEY = "_stage_seconds"
 
-# One pipeline per worker process, set once by the pool initializer (not per task).
+# One pipeline and read limit per worker process, set once by the pool initializer.
 _worker_pipeline: Pipeline | None = None
+_worker_max_bytes: int | None = None
 
 
-def _init_worker(pipeline: Pipeline) -> None:
-    global _worker_pipeline
+def _init_worker(pipeline: Pipeline, max_bytes: int | None) -> None:
+    global _worker_pipeline, _worker_max_bytes
     _worker_pipeline = pipeline
+    _worker_max_bytes = max_bytes
     # Ctrl-C reaches the whole process group: the main process alone decides what to do
     # (stop the pool, flush the report); a worker dying mid-task would only add noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -106,20 +121,23 @@ def _init_worker(pipeline: Pipeline) -> None:
 
 def _clean_in_worker(task: tuple[str, str]) -> tuple[str, str, dict[str, Any]]:
     assert _worker_pipeline is not None
-    return clean_file(_worker_pipeline, Path(task[0]), PurePosixPath(task[1]))
+    return clean_file(
+        _worker_pipeline, Path(task[0]), PurePosixPath(task[1]), _worker_max_bytes
+    )
 
 
 def clean_file(
-    pipeline: Pipeline, root: Path, relative: PurePosixPath
+    pipeline: Pipeline, root: Path, relative: PurePosixPath, max_bytes: int | None = None
 ) -> tuple[str, str, dict[str, Any]]:
     """Read, decode and clean one file: (relative path, clean text or '', report record).
+    A file over `max_bytes` is cut there (`read_document`).
 
     Never raises for a bad file: unreadable and binary files come back as `error` or
     `dropped` records with a one-line reason.
     """
     name = display_path(relative)
     try:
-        document = read_document(root, relative)
+        document = read_document(root, relative, max_bytes)
     except RejectedFileError as exc:
         result = Result(name, exc.status, "", "", metadata=exc.metadata, reason=exc.reason)
         return str(relative), "", _record(result, relative, pipeline, read=False)
@@ -244,7 +262,8 @@ def run_directory(
     try:
         os.ftruncate(fd, keep_bytes)
         os.lseek(fd, 0, os.SEEK_END)
-        ordered = _in_order(input_dir, plan, pipeline, options.workers, outcomes or _clean_all)
+        ordered = _in_order(input_dir, plan, pipeline, options.workers,
+                            outcomes or _clean_all, options.max_doc_bytes)
         with contextlib.closing(ordered), _Interrupts() as interrupts:
             for index, (relative, text, record, line) in enumerate(ordered):
                 with interrupts.deferred():  # the report and the summary must agree
@@ -392,11 +411,12 @@ def _line(record: dict[str, Any]) -> bytes:
 
 
 def _in_order(
-    root: Path, plan: list[PlanItem], pipeline: Pipeline, workers: int, clean_all: Outcomes
+    root: Path, plan: list[PlanItem], pipeline: Pipeline, workers: int, clean_all: Outcomes,
+    max_bytes: int | None,
 ) -> Generator[tuple[str, str, dict[str, Any], bytes | None], None, None]:
     """(relative path, text, record, finished report line or None) per entry, in order."""
     todo = [entry.relative for entry, line in plan if line is None]
-    cleaned = clean_all(root, todo, pipeline, workers)
+    cleaned = clean_all(root, todo, pipeline, workers, max_bytes)
     try:
         for entry, line in plan:
             if line is not None:
@@ -410,11 +430,12 @@ def _in_order(
 
 
 def _clean_all(
-    root: Path, relatives: list[PurePosixPath], pipeline: Pipeline, workers: int
+    root: Path, relatives: list[PurePosixPath], pipeline: Pipeline, workers: int,
+    max_bytes: int | None,
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if workers <= 1 or len(relatives) < 2 * workers:
         for relative in relatives:
-            yield clean_file(pipeline, root, relative)
+            yield clean_file(pipeline, root, relative, max_bytes)
         return
     context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
     if context.get_start_method() == "forkserver":
@@ -428,7 +449,7 @@ def _clean_all(
     window = threading.BoundedSemaphore(workers * chunk * 4)
     stop = threading.Event()  # set when the consumer is done, early or not
     tasks = _bounded(((str(root), str(r)) for r in relatives), window, stop)
-    with context.Pool(workers, initializer=_init_worker, initargs=(pipeline,)) as pool:
+    with context.Pool(workers, initializer=_init_worker, initargs=(pipeline, max_bytes)) as pool:
         try:
             for outcome in pool.imap(_clean_in_worker, tasks, chunksize=chunk):
                 window.release()

@@ -33,6 +33,7 @@ class Summary:
     languages: Counter[str] = field(default_factory=Counter)
     encodings: Counter[str] = field(default_factory=Counter)
     extractors: Counter[str] = field(default_factory=Counter)  # HTML documents, by extractor
+    truncated: int = 0  # documents cut at the run's size limit
 
     def add(self, record: dict[str, Any]) -> None:
         """Count one `report.jsonl` record."""
@@ -57,6 +58,8 @@ class Summary:
         encoding = record.get("metadata", {}).get("encoding")
         if encoding:
             self.encodings[encoding] += 1
+        if record.get("metadata", {}).get("truncated"):
+            self.truncated += 1
         extraction = record.get("metadata", {}).get("extraction")
         if isinstance(extraction, dict) and extraction.get("extractor"):
             self.extractors[extraction["extractor"]] += 1
@@ -76,6 +79,7 @@ class Summary:
             languages=self.languages + other.languages,
             encodings=self.encodings + other.encodings,
             extractors=self.extractors + other.extractors,
+            truncated=self.truncated + other.truncated,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,6 +98,7 @@ class Summary:
             "languages": dict(sorted(self.languages.items())),
             "encodings": dict(sorted(self.encodings.items())),
             "extractors": dict(sorted(self.extractors.items())),
+            "truncated": self.truncated,
         }
 
 

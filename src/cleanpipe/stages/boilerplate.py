@@ -47,6 +47,7 @@ from cleanpipe.stages.vocab import MARKER_NAMES, stop_words
 POSITION_RULES = ("navigation", "footer", "boilerplate_line")
 RULES: tuple[str, ...] = tuple(dict.fromkeys((*MARKER_NAMES, *POSITION_RULES, "page_title")))
 FirstLine = Literal["keep", "keep_unless_site_title", "classify"]
+SECOND_PASS_BLOCK = 8192  # lines
 
 
 def first_line_verdict(mode: FirstLine, first_line: str) -> bool | None:
@@ -89,7 +90,15 @@ class LineModel:
     def probabilities(self, rows: np.ndarray, shapes: Sequence[LineShape]) -> list[float]:
         first = np.array(self.first.probabilities(rows), dtype=np.float64)
         context = neighbourhood_matrix(first, shapes)
-        return self.second.probabilities(np.concatenate((rows, context), axis=1))
+        # The second pass's rows are built a block at a time: whole, they would double the
+        # memory of a long document's features.
+        second: list[float] = []
+        for start in range(0, len(rows), SECOND_PASS_BLOCK):
+            block = slice(start, start + SECOND_PASS_BLOCK)
+            second += self.second.probabilities(
+                np.concatenate((rows[block], context[block]), axis=1)
+            )
+        return second
 
 
 def load_line_model(path: str | Path | None = None) -> LineModel:
