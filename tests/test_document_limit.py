@@ -143,3 +143,12 @@ def test_resume_keeps_a_truncated_document(tmp_path):
                   outcomes=provider)
     assert asked == []  # both kept: the truncated one's hash is of the whole file
     assert (out / "report.jsonl").read_bytes() == expected
+
+
+def test_an_oversized_gzip_archive_is_an_error_without_reading_it_whole(tmp_path, monkeypatch):
+    from cleanpipe import readers
+
+    monkeypatch.setattr(readers, "MAX_HTML_BYTES", 100)
+    (tmp_path / "page.html.gz").write_bytes(gzip.compress(bytes(range(256)) * 10, 0))
+    with pytest.raises(readers.RejectedFileError, match="larger than 100 bytes"):
+        read_document(tmp_path, PurePosixPath("page.html.gz"), None)

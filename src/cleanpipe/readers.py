@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from cleanpipe.decode import decode_bytes
 from cleanpipe.document import Document
-from cleanpipe.html import is_html_name, unwrap
+from cleanpipe.html import MAX_HTML_BYTES, is_html_name, unwrap
 
 # Share of control characters (beyond ordinary whitespace) above which decoded "text" is
 # taken for binary data. Random bytes decoded as latin-1 hold about 23 %; real text, even
@@ -286,10 +286,16 @@ def read_document(
     gzipped = html and relative.name.lower().endswith(".gz")
     if max_bytes is not None and html:
         max_bytes *= HTML_LIMIT_FACTOR
-    found = read_limited(root / relative, None if gzipped else max_bytes)
+    # A gzipped page is read whole (a cut archive is a corrupt one), up to the gunzipped
+    # bound: a larger archive could only hold a larger page.
+    found = read_limited(root / relative, MAX_HTML_BYTES if gzipped else max_bytes)
     data = found.data
     name = display_path(relative)
     metadata: dict[str, Any] = {"path": name, "bytes": found.size, "bytes_sha256": found.sha256}
+    if gzipped and len(data) < found.size:
+        raise RejectedFileError(
+            "error", f"gzipped page is larger than {MAX_HTML_BYTES} bytes", metadata
+        )
     whole = found.size
     if html:  # the HTML path: gunzip, honour <meta charset>
         metadata["format"] = "html"
