@@ -110,15 +110,35 @@ def test_a_gzipped_page_is_cut_once_gunzipped(tmp_path):
     }
 
 
-def test_max_doc_mb_is_refused_for_datasets(tmp_path):
+def test_a_dataset_row_over_the_limit_is_cut_and_reported(tmp_path):
     data = tmp_path / "rows.jsonl"
-    data.write_text(json.dumps({"id": "1", "text": "Some text."}) + "\n", encoding="utf-8")
+    long_text = "Title\n" + "".join(f"Paragraph {i} of a long text.\n" for i in range(200))
+    rows = [{"id": "long", "text": long_text}, {"id": "short", "text": "Title\nShort text.\n"}]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
     result = CliRunner().invoke(
-        cli, ["run", str(data), "--out", str(tmp_path / "out"), "--max-doc-mb", "1"],
+        cli, ["run", str(data), "--out", str(out), "--max-doc-mb", "0.001", "-j", "1"],
         catch_exceptions=False,
     )
-    assert result.exit_code == 2
-    assert "--max-doc-mb works on directories only" in result.stderr
+    assert result.exit_code == 0
+    records = {r["id"]: r for r in map(json.loads, (out / "report.jsonl").open())}
+    cut = records["long"]["metadata"]["truncated"]
+    assert cut == {"bytes": len(long_text), "kept_bytes": cut["kept_bytes"]}
+    assert cut["kept_bytes"] <= 1000
+    assert "truncated" not in records["short"]["metadata"]
+    written = {r["id"]: r["text"] for r in map(json.loads, (out / "rows.jsonl").open())}
+    assert "Paragraph 33 of a long text." in written["long"]
+    assert "Paragraph 34 " not in written["long"]
+    assert json.loads((out / "summary.json").read_text())["truncated"] == 1
+
+
+def test_a_row_cut_keeps_whole_characters():
+    from cleanpipe.formats.columns import clean_row
+
+    text = "é" * 600  # 1,200 bytes, no line break: the cut falls at a character boundary
+    cleaned, record = clean_row(RULES, "1", text, max_bytes=1001)
+    assert cleaned == "é" * 500 + "\n"  # canonical: one final line break
+    assert record["metadata"]["truncated"] == {"bytes": 1200, "kept_bytes": 1000}
 
 
 def test_resume_keeps_a_truncated_document(tmp_path):

@@ -59,6 +59,16 @@ def test_clean_dataset_matches_clean_table(local_ray: None) -> None:
     assert {r["cleanpipe_status"] for r in rows} == {"ok", "dropped"}
 
 
+def test_clean_dataset_cuts_long_texts_like_clean_table(local_ray: None) -> None:
+    pipeline = Pipeline.default()
+    table = pa.table({"id": [i for i, _ in corpus()], "text": [t for _, t in corpus()]})
+    expected = clean_table(table, pipeline, max_bytes=300).to_pylist()
+    rows = clean_dataset(ray.data.from_arrow(table), pipeline, batch_size=5,
+                         max_doc_bytes=300).take_all()
+    assert sorted(rows, key=lambda r: r["id"]) == sorted(expected, key=lambda r: r["id"])
+    assert any('"truncated"' in r["cleanpipe_report"] for r in rows)
+
+
 def test_run_engine_ray_on_a_directory_matches_local(local_ray: None, tmp_path: Path) -> None:
     source = tmp_path / "in"
     for doc_id, text in corpus():

@@ -97,12 +97,12 @@ def run(input_dir: Path, out_dir: Path, config: Path | None, workers: int, overw
     pipeline = _load_pipeline(config)
     if is_dataset(input_dir):
         directory_only = {"--resume": resume, "--allow-nested": allow_nested,
-                          "--follow-symlinks": follow_symlinks, "--html-report": html_report,
-                          "--max-doc-mb": max_doc_mb is not None}
+                          "--follow-symlinks": follow_symlinks, "--html-report": html_report}
         try:
             result = run_dataset_command(input_dir, out_dir, pipeline, workers=workers,
                                          overwrite=overwrite, fail_fast=fail_fast, quiet=quiet,
-                                         directory_only=directory_only, **dataset)
+                                         directory_only=directory_only,
+                                         max_doc_bytes=_max_doc_bytes(max_doc_mb), **dataset)
         except RunError as exc:
             _fail(str(exc))
             return

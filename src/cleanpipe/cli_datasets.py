@@ -80,7 +80,7 @@ def run_dataset_command(
     input_path: Path, out_dir: Path, pipeline: Pipeline, *, workers: int, overwrite: bool,
     fail_fast: bool, quiet: bool, directory_only: dict[str, bool], engine: str,
     ray_address: str | None, text_field: str, id_field: str, report_columns: bool,
-    keep_dropped: bool, batch_size: int,
+    keep_dropped: bool, batch_size: int, max_doc_bytes: int | None,
 ) -> RunResult:
     """`cleanpipe run DATA.jsonl --out OUT`: check the options, run, return the result."""
     given = [name for name, value in directory_only.items() if value]
@@ -90,6 +90,7 @@ def run_dataset_command(
         fields=Fields(text=text_field, id=id_field), report_columns=report_columns,
         keep_dropped=keep_dropped, batch_size=batch_size,
         workers=workers or 0, overwrite=overwrite, fail_fast=fail_fast,
+        max_doc_bytes=max_doc_bytes,
     )
     batch_map = None
     if engine == "ray":

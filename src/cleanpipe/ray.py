@@ -40,15 +40,18 @@ class _CleanBatch:
     """The `map_batches` callable. A class, so Ray runs it in actors that live across batches
     and a stage's lazily loaded model (langdetect's profiles) is loaded once per actor."""
 
-    def __init__(self, pipeline: Pipeline, text_field: str, id_field: str) -> None:
+    def __init__(self, pipeline: Pipeline, text_field: str, id_field: str,
+                 max_doc_bytes: int | None = None) -> None:
         self.pipeline = pipeline
         self.text_field = text_field
         self.id_field = id_field
+        self.max_doc_bytes = max_doc_bytes
 
     def __call__(self, batch: pa.Table) -> pa.Table:
         # first_row=None: a batch does not know its place in the dataset, so ids are required
         return clean_table(batch, self.pipeline, text_field=self.text_field,
-                           id_field=self.id_field, first_row=None)
+                           id_field=self.id_field, first_row=None,
+                           max_bytes=self.max_doc_bytes)
 
 
 def clean_dataset(
@@ -58,6 +61,7 @@ def clean_dataset(
     text_field: str = "text",
     id_field: str = "id",
     batch_size: int = 256,
+    max_doc_bytes: int | None = None,
     **map_batches_args: Any,
 ) -> ray.data.Dataset:
     """`ds` with its text cleaned and the report columns added, lazily, via `map_batches`.
@@ -66,12 +70,15 @@ def clean_dataset(
     `cleanpipe_status` and `cleanpipe_reason`; `cleanpipe_report` holds the whole report
     record as JSON (a `report.jsonl` line). Other columns pass through. Extra keyword
     arguments go to `map_batches` (e.g. `compute=ray.data.ActorPoolStrategy(size=8)`).
+    `max_doc_bytes`: cut longer texts there and say `truncated` in the report (as `cleanpipe
+    run --max-doc-mb`); None, the default here, cleans every text whole.
     """
     _ray()
     return ds.map_batches(
         _CleanBatch,
         fn_constructor_kwargs={"pipeline": pipeline or Pipeline.default(),
-                               "text_field": text_field, "id_field": id_field},
+                               "text_field": text_field, "id_field": id_field,
+                               "max_doc_bytes": max_doc_bytes},
         batch_format="pyarrow",
         batch_size=batch_size,
         **map_batches_args,

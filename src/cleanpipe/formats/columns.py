@@ -12,6 +12,7 @@ from typing import Any
 
 from cleanpipe.document import Document, Result
 from cleanpipe.pipeline import Pipeline
+from cleanpipe.readers import cut_document
 
 # Written next to the text when asked: the status and reason to filter on, and the whole
 # report record (exactly a `report.jsonl` line) as a JSON string.
@@ -43,11 +44,14 @@ def clean_row(
     text_field: str = "text",
     path: str | None = None,
     output: str | None = None,
+    max_bytes: int | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Clean one row's text: (clean text, '' unless ok; its report record).
 
     A missing or non-string text is an `error` row, never an exception: one bad row must not
-    end a job over millions. `output` is recorded only for rows whose text is kept.
+    end a job over millions. `output` is recorded only for rows whose text is kept. A text
+    over `max_bytes` in UTF-8 is cut there, at a line break where one is near, and the record
+    says `truncated` (as for files: `readers.cut_document`).
     """
     if not isinstance(text, str):
         got = "missing" if text is None else f"a {type(text).__name__}, not a string"
@@ -55,7 +59,14 @@ def clean_row(
         record = pipeline.record(result, path=path)
         record["input_sha256"] = None  # there was no text to hash
         return "", record
-    result = pipeline.run(Document(doc_id, text, {}))
+    metadata: dict[str, Any] = {}
+    if max_bytes is not None and len(text) > max_bytes // 4:  # else it cannot be over
+        data = text.encode("utf-8", "surrogatepass")
+        if len(data) > max_bytes:
+            kept = cut_document(data, max_bytes)
+            text = kept.decode("utf-8", "surrogatepass")
+            metadata["truncated"] = {"bytes": len(data), "kept_bytes": len(kept)}
+    result = pipeline.run(Document(doc_id, text, metadata))
     record = pipeline.record(result, path=path, output=output if result.ok else None)
     return result.text, record
 

@@ -77,6 +77,7 @@ class RowSettings:
     output: str | None = None  # the output file's name, recorded for rows written
     report_columns: bool = False
     keep_dropped: bool = False
+    max_bytes: int | None = None  # longer texts are cut (see clean_row)
 
 
 def clean_batch(
@@ -95,6 +96,7 @@ def clean_batch(
         text, record = clean_row(
             pipeline, doc_id, parsed.get(settings.fields.text),
             text_field=settings.fields.text, path=settings.path, output=settings.output,
+            max_bytes=settings.max_bytes,
         )
         records.append(record)
         if record["status"] == "ok" or settings.keep_dropped:

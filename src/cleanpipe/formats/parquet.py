@@ -39,6 +39,7 @@ def clean_table(
     first_row: int | None = 0,
     path: str | None = None,
     output: str | None = None,
+    max_bytes: int | None = None,
 ) -> pa.Table:
     """`table` with its text column cleaned and the report columns appended; every row kept.
 
@@ -58,7 +59,7 @@ def clean_table(
     for offset, (value, text) in enumerate(zip(ids, texts, strict=True)):
         row = None if first_row is None else first_row + offset
         clean, record = clean_row(pipeline, row_id(value, row), text, text_field=text_field,
-                                  path=path, output=output)
+                                  path=path, output=output, max_bytes=max_bytes)
         cleaned.append(clean)
         records.append(record)
     index = table.column_names.index(text_field)
@@ -102,7 +103,8 @@ def clean_batch(
     """Clean one batch for a file run: (rows to write, one report record per row)."""
     fields: Fields = settings.fields
     table = clean_table(batch.table, pipeline, text_field=fields.text, id_field=fields.id,
-                        first_row=batch.first_row, path=settings.path, output=settings.output)
+                        first_row=batch.first_row, path=settings.path, output=settings.output,
+                        max_bytes=settings.max_bytes)
     records = [json.loads(r) for r in table.column("cleanpipe_report").to_pylist()]
     if not settings.keep_dropped:
         table = table.filter(_ok_mask(table))

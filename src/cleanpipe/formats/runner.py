@@ -24,7 +24,7 @@ from cleanpipe.formats import detect_format, jsonl, parquet
 from cleanpipe.formats.columns import Fields
 from cleanpipe.formats.jsonl import RowSettings
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.runner import RunError, RunResult, write_atomic
+from cleanpipe.runner import DEFAULT_MAX_DOC_BYTES, RunError, RunResult, write_atomic
 from cleanpipe.summary import Summary
 
 # An ordered map: apply a function to every item, yield the results in input order.
@@ -40,6 +40,7 @@ class DatasetOptions:
     workers: int = 1
     overwrite: bool = False
     fail_fast: bool = False
+    max_doc_bytes: int | None = DEFAULT_MAX_DOC_BYTES  # longer texts are cut, as for files
 
 
 def check_paths(input_path: Path, out_dir: Path, overwrite: bool) -> str:
@@ -73,7 +74,7 @@ def run_dataset(
     out_dir.mkdir(parents=True, exist_ok=True)
     settings = RowSettings(options.fields, path=input_path.name, output=input_path.name,
                            report_columns=options.report_columns,
-                           keep_dropped=options.keep_dropped)
+                           keep_dropped=options.keep_dropped, max_bytes=options.max_doc_bytes)
     target = out_dir / input_path.name
     tasks: Iterable[Any]
     if kind == "jsonl":
