@@ -61,7 +61,9 @@ def cli() -> None:
 def _max_doc_bytes(megabytes: float | None) -> int | None:
     if megabytes is None:
         return DEFAULT_MAX_DOC_BYTES
-    return int(megabytes * 1e6) or None  # 0: no limit
+    if megabytes == 0:
+        return None  # no limit
+    return max(1, int(megabytes * 1e6))
 
 
 @cli.command()
