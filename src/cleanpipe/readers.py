@@ -173,12 +173,6 @@ def output_name(relative: PurePosixPath) -> PurePosixPath:
     return relative.with_name(name + ".txt")
 
 
-def read_bytes(path: Path) -> bytes:
-    """The bytes of a regular file. Non-blocking open, so a FIFO swapped in after the scan
-    cannot hang the run; anything but a regular file is `RejectedFileError`."""
-    return read_limited(path, None).data
-
-
 @dataclass(frozen=True, slots=True)
 class FileBytes:
     """The first bytes of a file (all of them, or up to a limit), its size and its hash."""
@@ -199,7 +193,11 @@ _CUT_SLACK = 4
 
 def read_limited(path: Path, limit: int | None) -> FileBytes:
     """A regular file's bytes, at most `limit` of them kept (see `cut_document`); the size and
-    hash are of the whole file, read in chunks, so a huge file never sits in memory whole."""
+    hash are of the whole file, read in chunks, so a huge file never sits in memory whole.
+
+    Non-blocking open, so a FIFO swapped in after the scan cannot hang the run; anything but
+    a regular file is `RejectedFileError`.
+    """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:

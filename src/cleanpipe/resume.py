@@ -99,6 +99,7 @@ def _still_valid(root: Path, text_dir: Path, entry: Entry, record: dict[str, Any
     if not recorded:
         return False  # the file was never read (an error): try it again
     try:
+        # the hash of the whole file, as recorded, holding none of it
         return bool(recorded == read_limited(root / entry.relative, 0).sha256)
     except RejectedFileError:
         return False
