@@ -222,7 +222,7 @@ def read_limited(path: Path, limit: int | None) -> FileBytes:
             data = bytes(kept)
             if size > limit:
                 data = cut_document(data, limit)
-            return FileBytes(data, size, digest.hexdigest()[:16])
+            return FileBytes(data, size, _short(digest))
     except OSError as exc:
         raise RejectedFileError("error", f"cannot read: {_why(exc)}") from None
     finally:
@@ -266,7 +266,16 @@ def binary_reason(text: str) -> str | None:
 
 def bytes_hash(data: bytes) -> str:
     """The short SHA-256 of a file's raw bytes (`metadata.bytes_sha256`, checked by --resume)."""
-    return hashlib.sha256(data).hexdigest()[:16]
+    return _short(hashlib.sha256(data))
+
+
+def _short(digest: Any) -> str:
+    return str(digest.hexdigest()[:16])
+
+
+def truncation(size: int, kept: int) -> dict[str, int]:
+    """The `truncated` metadata of a document cut to `kept` of its `size` bytes."""
+    return {"bytes": size, "kept_bytes": kept}
 
 
 def read_document(
@@ -306,7 +315,7 @@ def read_document(
             if max_bytes is not None:
                 data = cut_document(data, max_bytes)
     if len(data) < whole:
-        metadata["truncated"] = {"bytes": whole, "kept_bytes": len(data)}
+        metadata["truncated"] = truncation(whole, len(data))
     decoded = decode_bytes(data, html=metadata.get("format") == "html")
     reason = binary_reason(decoded.text)
     if reason is not None:

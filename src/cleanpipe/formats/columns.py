@@ -12,7 +12,7 @@ from typing import Any
 
 from cleanpipe.document import Document, Result
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.readers import cut_document
+from cleanpipe.readers import cut_document, truncation
 
 # Written next to the text when asked: the status and reason to filter on, and the whole
 # report record (exactly a `report.jsonl` line) as a JSON string.
@@ -65,7 +65,7 @@ def clean_row(
         if len(data) > max_bytes:
             kept = cut_document(data, max_bytes)
             text = kept.decode("utf-8", "surrogatepass")
-            metadata["truncated"] = {"bytes": len(data), "kept_bytes": len(kept)}
+            metadata["truncated"] = truncation(len(data), len(kept))
     result = pipeline.run(Document(doc_id, text, metadata))
     record = pipeline.record(result, path=path, output=output if result.ok else None)
     return result.text, record
