@@ -63,7 +63,8 @@ def generate(spec: CorpusSpec, pages: list[list[str]]) -> Iterator[tuple[str, by
     while total < spec.size_bytes:
         page = pages[rng.randrange(len(pages))]
         lines = [
-            pool[rng.randrange(len(pool))] if line.strip() and rng.random() < spec.swap_share
+            pool[rng.randrange(len(pool))]
+            if line.strip() and rng.random() < spec.swap_share
             else line
             for line in page
         ]

@@ -25,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from cleanpipe import Pipeline
-from cleanpipe.runner import RunOptions, run_directory
+from cleanpipe.runs.directory import RunOptions, run_directory
 
 
 def trafilatura_alone(pages: list[Path], out: Path, **options: bool) -> float:
@@ -45,7 +45,9 @@ def trafilatura_alone(pages: list[Path], out: Path, **options: bool) -> float:
 def score(score_py: Path, gold: Path, pred: Path) -> str:
     done = subprocess.run(
         [sys.executable, str(score_py), "--gold", str(gold), "--pred", str(pred)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return done.stdout.strip()
 
@@ -64,18 +66,29 @@ def main() -> int:
         rows = []
         for label, options in (
             ("trafilatura alone (include_comments=False)", {"include_comments": False}),
-            ("trafilatura alone (+ favor_precision=True)",
-             {"include_comments": False, "favor_precision": True}),
+            (
+                "trafilatura alone (+ favor_precision=True)",
+                {"include_comments": False, "favor_precision": True},
+            ),
         ):
             out = base / label.split("(")[1].split("=")[0].strip("+ ")
             seconds = trafilatura_alone(pages, out, **options)
             rows.append((label, score(args.score, args.gold, out), seconds))
         started = time.perf_counter()
-        run = run_directory(args.html, base / "cleanpipe", Pipeline.default(),
-                            RunOptions(workers=args.workers, overwrite=True))
+        run = run_directory(
+            args.html,
+            base / "cleanpipe",
+            Pipeline.default(),
+            RunOptions(workers=args.workers, overwrite=True),
+        )
         seconds = time.perf_counter() - started
-        rows.append(("cleanpipe default config", score(args.score, args.gold,
-                                                        base / "cleanpipe" / "text"), seconds))
+        rows.append(
+            (
+                "cleanpipe default config",
+                score(args.score, args.gold, base / "cleanpipe" / "text"),
+                seconds,
+            )
+        )
         extractors: Counter[str] = Counter()
         for line in (base / "cleanpipe" / "report.jsonl").read_text(encoding="utf-8").splitlines():
             extraction = json.loads(line)["metadata"].get("extraction") or {}

@@ -52,24 +52,27 @@ def main() -> None:
     parser.add_argument("--input", type=Path, default=DEV)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    texts = [p.read_text(encoding="utf-8", errors="replace")
-             for p in sorted(args.input.rglob("*.txt"))]
-    reference, ms = measure(
-        DetectLanguage(sample_chars=10**9, quick_chars=0), texts, 1
+    texts = [
+        p.read_text(encoding="utf-8", errors="replace") for p in sorted(args.input.rglob("*.txt"))
+    ]
+    reference, ms = measure(DetectLanguage(sample_chars=10**9, quick_chars=0), texts, 1)
+    print(f"{len(texts)} documents; reference: langdetect on the full text, {ms:.2f} CPU ms/doc")
+    print(
+        "| backend | sample_chars | quick_chars | quick_trials | CPU ms/doc | "
+        "agreement with reference |"
     )
-    print(f"{len(texts)} documents; reference: langdetect on the full text, "
-          f"{ms:.2f} CPU ms/doc")
-    print("| backend | sample_chars | quick_chars | quick_trials | CPU ms/doc | "
-          "agreement with reference |")
     print("|---|---|---|---|---|---|")
     for backend, sample, quick, trials in SETTINGS:
-        stage = DetectLanguage(backend=backend, sample_chars=sample, quick_chars=quick,
-                               quick_trials=trials)
+        stage = DetectLanguage(
+            backend=backend, sample_chars=sample, quick_chars=quick, quick_trials=trials
+        )
         labels, ms = measure(stage, texts, args.repeat)
         same = sum(a == b for a, b in zip(labels, reference, strict=True))
         shown = (quick, trials if quick else "-") if backend == "langdetect" else ("-", "-")
-        print(f"| {backend} | {sample} | {shown[0]} | {shown[1]} | {ms:.2f} | "
-              f"{same / len(texts):.1%} ({same}/{len(texts)}) |")
+        print(
+            f"| {backend} | {sample} | {shown[0]} | {shown[1]} | {ms:.2f} | "
+            f"{same / len(texts):.1%} ({same}/{len(texts)}) |"
+        )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import CorpusSpec, write_corpus
 
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.runner import RunOptions, run_directory
+from cleanpipe.runs.directory import RunOptions, run_directory
 
 
 def main() -> None:
@@ -41,8 +41,10 @@ def main() -> None:
     wall = time.perf_counter() - started
     seconds = json.loads((out / "summary.json").read_text("utf-8"))["stage_seconds"]
     total = sum(seconds.values())
-    print(f"{stats['documents']} documents, {stats['bytes'] / 1e6:.1f} MB, config "
-          f"{pipeline.name}, {args.workers} worker(s): {wall:.1f} s wall, {total:.1f} s in stages")
+    print(
+        f"{stats['documents']} documents, {stats['bytes'] / 1e6:.1f} MB, config "
+        f"{pipeline.name}, {args.workers} worker(s): {wall:.1f} s wall, {total:.1f} s in stages"
+    )
     print("| stage | seconds | share of stage time | MB/s of this stage alone |")
     print("|---|---|---|---|")
     for name, value in seconds.items():

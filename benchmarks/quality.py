@@ -58,8 +58,12 @@ def aggregate(pairs: Iterable[tuple[float | None, float | None]]) -> dict[str, f
     recalls = [r for _, r in pairs if r is not None]
     p = statistics.mean(precisions) if precisions else 0.0
     r = statistics.mean(recalls) if recalls else 0.0
-    return {"f1": 2 * p * r / (p + r) if p + r else 0.0, "precision": p, "recall": r,
-            "docs": float(len(pairs))}
+    return {
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "precision": p,
+        "recall": r,
+        "docs": float(len(pairs)),
+    }
 
 
 def score_texts(gold: dict[str, str], pred: dict[str, str]) -> dict[str, float]:
@@ -67,19 +71,25 @@ def score_texts(gold: dict[str, str], pred: dict[str, str]) -> dict[str, float]:
 
 
 def line(summary: dict[str, float]) -> str:
-    return (f"F1 {summary['f1']:.3f}  precision {summary['precision']:.3f}  "
-            f"recall {summary['recall']:.3f}  docs {int(summary['docs'])}")
+    return (
+        f"F1 {summary['f1']:.3f}  precision {summary['precision']:.3f}  "
+        f"recall {summary['recall']:.3f}  docs {int(summary['docs'])}"
+    )
 
 
 # running a config ----------------------------------------------------------------------------
 
+
 def read_dir(folder: Path) -> dict[str, str]:
-    return {p.stem: p.read_bytes().decode("utf-8", errors="replace")
-            for p in sorted(folder.glob("*.txt"))}
+    return {
+        p.stem: p.read_bytes().decode("utf-8", errors="replace")
+        for p in sorted(folder.glob("*.txt"))
+    }
 
 
-def config_variant(config: dict[str, Any], keep_rules: Sequence[str] = (),
-                   without: str | None = None) -> dict[str, Any]:
+def config_variant(
+    config: dict[str, Any], keep_rules: Sequence[str] = (), without: str | None = None
+) -> dict[str, Any]:
     """A copy of `config` with some boilerplate rules kept or one stage left out."""
     stages = []
     for entry in config["stages"]:
@@ -108,18 +118,23 @@ def clean_all(config: dict[str, Any], inputs: dict[str, str], workers: int = 2) 
         return {k: v for part in pool.map(_clean_chunk, chunks) for k, v in part}
 
 
-def ablation(config: dict[str, Any], inputs: dict[str, str], gold: dict[str, str],
-             workers: int) -> list[tuple[str, dict[str, float]]]:
+def ablation(
+    config: dict[str, Any], inputs: dict[str, str], gold: dict[str, str], workers: int
+) -> list[tuple[str, dict[str, float]]]:
     """F1 with each strip_boilerplate rule, then each removing stage, switched off."""
-    from cleanpipe.stages.boilerplate import RULES
+    from cleanpipe.stages.boilerplate.stage import RULES
 
     rows = [("(full config)", score_texts(gold, clean_all(config, inputs, workers)))]
     names = [next(iter(e)) if isinstance(e, dict) else e for e in config["stages"]]
     if "strip_boilerplate" in names:
         for rule in RULES:
             variant = config_variant(config, keep_rules=[rule])
-            rows.append((f"strip_boilerplate keep_rules=[{rule}]",
-                         score_texts(gold, clean_all(variant, inputs, workers))))
+            rows.append(
+                (
+                    f"strip_boilerplate keep_rules=[{rule}]",
+                    score_texts(gold, clean_all(variant, inputs, workers)),
+                )
+            )
     for name in names:
         if name.startswith("strip_"):
             variant = config_variant(config, without=name)
@@ -152,8 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         base = rows[0][1]["f1"]
         print("| variant | F1 | ΔF1 | precision | recall |\n|---|---|---|---|---|")
         for name, s in rows:
-            print(f"| {name} | {s['f1']:.3f} | {s['f1'] - base:+.3f} | "
-                  f"{s['precision']:.3f} | {s['recall']:.3f} |")
+            print(
+                f"| {name} | {s['f1']:.3f} | {s['f1'] - base:+.3f} | "
+                f"{s['precision']:.3f} | {s['recall']:.3f} |"
+            )
         return 0
     pred = clean_all(config, inputs, args.workers)
     if args.out:

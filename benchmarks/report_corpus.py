@@ -20,13 +20,16 @@ import time
 from pathlib import Path
 
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.runner import RunOptions, run_directory
-from cleanpipe.summary import Summary
+from cleanpipe.report.summary import Summary
+from cleanpipe.runs.directory import RunOptions, run_directory
 
 CONFIG = {
     "name": "report-benchmark",
     "stages": [
-        "strip_duplicate_title", "strip_comment_markers", "strip_link_lists", "canonicalize",
+        "strip_duplicate_title",
+        "strip_comment_markers",
+        "strip_link_lists",
+        "canonicalize",
     ],
 }
 VOCABULARY = (
@@ -104,8 +107,10 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     generate(args.docs, args.dest, args.templates, args.seed)
-    print(f"{args.docs} documents in {args.dest / 'out'} "
-          f"({time.perf_counter() - started:.1f}s); now: cleanpipe report {args.dest / 'out'}")
+    print(
+        f"{args.docs} documents in {args.dest / 'out'} "
+        f"({time.perf_counter() - started:.1f}s); now: cleanpipe report {args.dest / 'out'}"
+    )
 
 
 if __name__ == "__main__":

@@ -17,9 +17,24 @@ from pathlib import Path
 from cleanpipe import Pipeline
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-MARKERS = ["Comments", "12 Comments", "Related", "Read more", "Share", "", "  ",
-           "Leave a reply", "More stories", "5 min read", "March 3, 2019", "\u200b", "&amp;",
-           "Ã©tÃ©", "\r", "\u2028"]
+MARKERS = [
+    "Comments",
+    "12 Comments",
+    "Related",
+    "Read more",
+    "Share",
+    "",
+    "  ",
+    "Leave a reply",
+    "More stories",
+    "5 min read",
+    "March 3, 2019",
+    "\u200b",
+    "&amp;",
+    "Ã©tÃ©",
+    "\r",
+    "\u2028",
+]
 
 
 def main() -> None:
@@ -29,14 +44,19 @@ def main() -> None:
     parser.add_argument("--config", type=Path, help="a pipeline YAML (default: the default)")
     args = parser.parse_args()
     pipeline = Pipeline.from_yaml(args.config) if args.config else Pipeline.default()
-    lines = [line for path in sorted(FIXTURES.rglob("*.txt"))
-             for line in path.read_bytes().decode("utf-8", "replace").splitlines()]
+    lines = [
+        line
+        for path in sorted(FIXTURES.rglob("*.txt"))
+        for line in path.read_bytes().decode("utf-8", "replace").splitlines()
+    ]
     rnd = random.Random(args.seed)
     causes: Counter[tuple[str, ...]] = Counter()
     changed = 0
     for _ in range(args.documents):
-        parts = [rnd.choice(lines) if rnd.random() < 0.7 else rnd.choice(MARKERS)
-                 for _ in range(rnd.randint(1, 30))]
+        parts = [
+            rnd.choice(lines) if rnd.random() < 0.7 else rnd.choice(MARKERS)
+            for _ in range(rnd.randint(1, 30))
+        ]
         first = pipeline.clean("\n".join(parts))
         if not first.ok:
             continue

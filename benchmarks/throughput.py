@@ -103,13 +103,18 @@ def _own_cpu() -> float:
 
 
 def _timed(tree: ProcessTree, started: float, **extra: Any) -> dict[str, Any]:
-    return {"seconds": time.perf_counter() - started, "cpu": tree.cpu, "rss_main": tree.main,
-            "rss_worker": tree.worker, **extra}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu": tree.cpu,
+        "rss_main": tree.main,
+        "rss_worker": tree.worker,
+        **extra,
+    }
 
 
 def child_cleanpipe(spec: dict[str, Any]) -> dict[str, Any]:
     from cleanpipe.pipeline import Pipeline
-    from cleanpipe.runner import RunOptions, run_directory
+    from cleanpipe.runs.directory import RunOptions, run_directory
 
     pipeline = Pipeline.from_yaml(spec["config"])
     out = Path(spec["out"])
@@ -118,29 +123,41 @@ def child_cleanpipe(spec: dict[str, Any]) -> dict[str, Any]:
         # Load what the stages load on first use (trafilatura, langdetect's profiles) before
         # the clock starts, as the trafilatura-alone child imports trafilatura first: the
         # comparison is then per-page work against per-page work.
-        from cleanpipe.readers import discover, read_document
+        from cleanpipe.io.readers import discover, read_document
 
         root = Path(spec["input"])
         pipeline.run(read_document(root, next(discover(root))))
     started = time.perf_counter()
     with ProcessTree() as tree:
         if spec.get("dataset"):  # one JSONL file in, one out: no file per document
-            from cleanpipe.formats.runner import DatasetOptions, run_dataset
+            from cleanpipe.runs.datasets import DatasetOptions, run_dataset
 
-            result = run_dataset(Path(spec["input"]), out, pipeline, DatasetOptions(
-                workers=spec["workers"], batch_size=64, overwrite=True))
+            result = run_dataset(
+                Path(spec["input"]),
+                out,
+                pipeline,
+                DatasetOptions(workers=spec["workers"], batch_size=64, overwrite=True),
+            )
         else:
             result = run_directory(
                 Path(spec["input"]), out, pipeline, RunOptions(workers=spec["workers"])
             )
-    return _timed(tree, started, docs=result.summary.documents,
-                  statuses=dict(result.summary.statuses))
+    return _timed(
+        tree, started, docs=result.summary.documents, statuses=dict(result.summary.statuses)
+    )
 
 
-_LINE_RULES = [re.compile(p) for p in (
-    r"^\s*$", r"(?i)^\W*comments?\W*$", r"(?i)cookie", r"^\W*\d+\s*min(?:ute)?s? read\W*$",
-    r"[.!?\"']\s*$", r"(?i)^(?:share|tweet|email)\W*$",
-)]
+_LINE_RULES = [
+    re.compile(p)
+    for p in (
+        r"^\s*$",
+        r"(?i)^\W*comments?\W*$",
+        r"(?i)cookie",
+        r"^\W*\d+\s*min(?:ute)?s? read\W*$",
+        r"[.!?\"']\s*$",
+        r"(?i)^(?:share|tweet|email)\W*$",
+    )
+]
 
 
 def child_regex(spec: dict[str, Any]) -> dict[str, Any]:
@@ -152,9 +169,12 @@ def child_regex(spec: dict[str, Any]) -> dict[str, Any]:
     docs = 0
     for path in sorted(root.rglob("*.txt")):
         text = path.read_bytes().decode("utf-8", "replace")
-        kept = [line for line in text.split("\n")
-                if not any(rule.search(line) for rule in _LINE_RULES[:4])
-                or any(rule.search(line) for rule in _LINE_RULES[4:])]
+        kept = [
+            line
+            for line in text.split("\n")
+            if not any(rule.search(line) for rule in _LINE_RULES[:4])
+            or any(rule.search(line) for rule in _LINE_RULES[4:])
+        ]
         target = out / path.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes("\n".join(kept).encode("utf-8"))
@@ -174,9 +194,15 @@ def child_datatrove(spec: dict[str, Any]) -> dict[str, Any]:
     shutil.rmtree(out, ignore_errors=True)
     shards = len(list(Path(spec["input"]).glob("*.jsonl")))
     executor = LocalPipelineExecutor(
-        pipeline=[JsonlReader(spec["input"]), FTFYFormatter(), C4QualityFilter(),
-                  JsonlWriter(str(out / "data"))],
-        tasks=shards, workers=spec["workers"], logging_dir=str(out / "logs"),
+        pipeline=[
+            JsonlReader(spec["input"]),
+            FTFYFormatter(),
+            C4QualityFilter(),
+            JsonlWriter(str(out / "data")),
+        ],
+        tasks=shards,
+        workers=spec["workers"],
+        logging_dir=str(out / "logs"),
         skip_completed=False,
     )
     started = time.perf_counter()
@@ -196,8 +222,12 @@ def child_trafilatura(spec: dict[str, Any]) -> dict[str, Any]:
     return _timed(tree, started, docs=len(pages))
 
 
-CHILDREN = {"cleanpipe": child_cleanpipe, "regex": child_regex, "datatrove": child_datatrove,
-            "trafilatura": child_trafilatura}
+CHILDREN = {
+    "cleanpipe": child_cleanpipe,
+    "regex": child_regex,
+    "datatrove": child_datatrove,
+    "trafilatura": child_trafilatura,
+}
 
 
 # orchestration ----------------------------------------------------------------------------
@@ -257,8 +287,14 @@ def _stage_name(entry: Any) -> str:
     return entry if isinstance(entry, str) else next(iter(entry))
 
 
-def row(label: str, workers: int, result: dict[str, Any] | None, size: int, docs: int,
-        base: float | None = None) -> float | None:
+def row(
+    label: str,
+    workers: int,
+    result: dict[str, Any] | None,
+    size: int,
+    docs: int,
+    base: float | None = None,
+) -> float | None:
     if result is None:
         print(f"| {label} | {workers} | failed | | | | | | |")
         return None
@@ -266,8 +302,10 @@ def row(label: str, workers: int, result: dict[str, Any] | None, size: int, docs
     mbps = size / 1e6 / seconds
     ratio = f"{mbps / base:.2f}x" if base else ""
     rss = result.get("rss_worker") or result.get("rss_main") or 0
-    print(f"| {label} | {workers} | {seconds:.1f} | {mbps:.2f} | {cpu:.1f} | "
-          f"{size / 1e6 / cpu:.2f} | {docs / cpu:.0f} | {ratio} | {rss / 2**20:.0f} |")
+    print(
+        f"| {label} | {workers} | {seconds:.1f} | {mbps:.2f} | {cpu:.1f} | "
+        f"{size / 1e6 / cpu:.2f} | {docs / cpu:.0f} | {ratio} | {rss / 2**20:.0f} |"
+    )
     return mbps
 
 
@@ -275,13 +313,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="cleanpipe throughput benchmark")
     parser.add_argument("--size-mb", type=float, default=16.0, help="corpus size")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--rss-scale", type=float, default=4.0,
-                        help="second corpus this many times larger, for peak RSS (0: skip)")
+    parser.add_argument(
+        "--rss-scale",
+        type=float,
+        default=4.0,
+        help="second corpus this many times larger, for peak RSS (0: skip)",
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/cleanpipe-bench"))
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run each measurement this many times and keep the least CPU")
-    parser.add_argument("--quick", action="store_true",
-                        help="only the text path without language ID, 1 and 2 workers (smoke test)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each measurement this many times and keep the least CPU",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the text path without language ID, 1 and 2 workers (smoke test)",
+    )
     args = parser.parse_args()
     global REPEAT
     REPEAT = max(1, args.repeat)
@@ -291,24 +340,42 @@ def main() -> None:
     stats = write_corpus(corpus, CorpusSpec(size_bytes=int(args.size_mb * 1e6), seed=args.seed))
     size, docs = stats["bytes"], stats["documents"]
     paths = configs(work)
-    print(f"corpus: {docs} documents, {size / 1e6:.1f} MB ({corpus}); "
-          f"cleanpipe {_git_head()}; {os.cpu_count()} cores")
-    print("| what | workers | wall s | MB/s (wall) | CPU s | MB per CPU-s | docs per CPU-s | "
-          "vs 1 worker (wall) | peak RSS per process (MB) |")
+    print(
+        f"corpus: {docs} documents, {size / 1e6:.1f} MB ({corpus}); "
+        f"cleanpipe {_git_head()}; {os.cpu_count()} cores"
+    )
+    print(
+        "| what | workers | wall s | MB/s (wall) | CPU s | MB per CPU-s | docs per CPU-s | "
+        "vs 1 worker (wall) | peak RSS per process (MB) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     out = work / "out"
     figures: dict[str, float | None] = {}
     results: dict[str, dict[str, Any] | None] = {}
-    labels = ["text, fasttext_lite", "text, no language",
-              "text, no language, no strip_boilerplate", "default (langdetect)"]
+    labels = [
+        "text, fasttext_lite",
+        "text, no language",
+        "text, no language, no strip_boilerplate",
+        "default (langdetect)",
+    ]
     if args.quick:
         labels = ["text, no language"]
     for label in labels:
-        one = measure("cleanpipe", config=str(paths[label]), workers=1,
-                      input=str(corpus / "text"), out=str(out))
+        one = measure(
+            "cleanpipe",
+            config=str(paths[label]),
+            workers=1,
+            input=str(corpus / "text"),
+            out=str(out),
+        )
         figures[label] = base = row(f"cleanpipe {label}", 1, one, size, docs)
-        two = measure("cleanpipe", config=str(paths[label]), workers=2,
-                      input=str(corpus / "text"), out=str(out))
+        two = measure(
+            "cleanpipe",
+            config=str(paths[label]),
+            workers=2,
+            input=str(corpus / "text"),
+            out=str(out),
+        )
         figures[label + " x2"] = row(f"cleanpipe {label}", 2, two, size, docs, base)
         results[label], results[label + " x2"] = one, two
     if args.quick:
@@ -318,18 +385,41 @@ def main() -> None:
     # cleaning the document).
     dataset = _one_jsonl(corpus)
     for workers in (1, 2):
-        result = measure("cleanpipe", config=str(paths["default (langdetect)"]),
-                         workers=workers, input=str(dataset), out=str(out), dataset=True)
+        result = measure(
+            "cleanpipe",
+            config=str(paths["default (langdetect)"]),
+            workers=workers,
+            input=str(dataset),
+            out=str(out),
+            dataset=True,
+        )
         label = f"default (langdetect), JSONL{' x2' if workers == 2 else ''}"
-        figures[label] = row("cleanpipe default (langdetect), JSONL in and out", workers,
-                             result, size, docs, figures.get("default (langdetect), JSONL"))
+        figures[label] = row(
+            "cleanpipe default (langdetect), JSONL in and out",
+            workers,
+            result,
+            size,
+            docs,
+            figures.get("default (langdetect), JSONL"),
+        )
         results[label] = result
-    figures["regex"] = row("regex line pass (floor)", 1,
-                           measure("regex", input=str(corpus / "text"), out=str(out)), size, docs)
-    _datatrove(corpus, out, size, docs, {
-        "files": results.get("default (langdetect) x2"),
-        "JSONL": results.get("default (langdetect), JSONL x2"),
-    })
+    figures["regex"] = row(
+        "regex line pass (floor)",
+        1,
+        measure("regex", input=str(corpus / "text"), out=str(out)),
+        size,
+        docs,
+    )
+    _datatrove(
+        corpus,
+        out,
+        size,
+        docs,
+        {
+            "files": results.get("default (langdetect) x2"),
+            "JSONL": results.get("default (langdetect), JSONL x2"),
+        },
+    )
     _html(work, paths["default (langdetect)"])
     if args.rss_scale > 0:
         _memory(args, work, paths["text, no language"])
@@ -347,21 +437,26 @@ def _one_jsonl(corpus: Path) -> Path:
     return target
 
 
-def _datatrove(corpus: Path, out: Path, size: int, docs: int,
-               defaults: dict[str, dict[str, Any] | None]) -> None:
+def _datatrove(
+    corpus: Path, out: Path, size: int, docs: int, defaults: dict[str, dict[str, Any] | None]
+) -> None:
     try:
         import datatrove  # noqa: F401
     except ImportError:
-        print("\ndatatrove is not installed: its comparison is skipped "
-              "(pip install 'cleanpipe[benchmark]')")
+        print(
+            "\ndatatrove is not installed: its comparison is skipped "
+            "(pip install 'cleanpipe[benchmark]')"
+        )
         return
     result = measure("datatrove", input=str(corpus / "jsonl"), out=str(out), workers=2)
     row("datatrove (reader, FTFY, C4QualityFilter, writer)", 2, result, size, docs)
     for kind, default in defaults.items():
         if result and default:
-            print(f"\ncleanpipe default config ({kind}) vs datatrove, both on 2 workers: "
-                  f"{result['seconds'] / default['seconds']:.1f}x faster by wall clock, "
-                  f"{result['cpu'] / default['cpu']:.1f}x less CPU")
+            print(
+                f"\ncleanpipe default config ({kind}) vs datatrove, both on 2 workers: "
+                f"{result['seconds'] / default['seconds']:.1f}x faster by wall clock, "
+                f"{result['cpu'] / default['cpu']:.1f}x less CPU"
+            )
 
 
 def _html(work: Path, default_config: Path) -> None:
@@ -381,9 +476,12 @@ def _html(work: Path, default_config: Path) -> None:
     # a burst of someone else's load does not land on one side only.
     no_author = work / "config-html-no-author.yaml"
     config = yaml.safe_load(default_config.read_text(encoding="utf-8"))
-    config["stages"] = [{"extract_html": {"search_author": False}}
-                        if _stage_name(entry) == "extract_html" else entry
-                        for entry in config["stages"]]
+    config["stages"] = [
+        {"extract_html": {"search_author": False}}
+        if _stage_name(entry) == "extract_html"
+        else entry
+        for entry in config["stages"]
+    ]
     no_author.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     runs: dict[str, list[dict[str, Any]]] = {"alone": [], "one": [], "fast": []}
     for _ in range(2):
@@ -391,12 +489,24 @@ def _html(work: Path, default_config: Path) -> None:
             if spec is None:
                 result = measure("trafilatura", input=str(html_dir))
             else:
-                result = measure("cleanpipe", config=str(spec), workers=1,
-                                 input=str(html_dir), out=str(work / "out-html"), warm=True)
+                result = measure(
+                    "cleanpipe",
+                    config=str(spec),
+                    workers=1,
+                    input=str(html_dir),
+                    out=str(work / "out-html"),
+                    warm=True,
+                )
             if result:
                 runs[key].append(result)
-    two = measure("cleanpipe", config=str(default_config), workers=2, input=str(html_dir),
-                  out=str(work / "out-html"), warm=True)
+    two = measure(
+        "cleanpipe",
+        config=str(default_config),
+        workers=2,
+        input=str(html_dir),
+        out=str(work / "out-html"),
+        warm=True,
+    )
     if not all(runs.values()) or not two:
         print("\nHTML path: a measurement failed")
         return
@@ -404,14 +514,16 @@ def _html(work: Path, default_config: Path) -> None:
     n = len(pages)
     # by CPU as well as by wall clock: on a shared machine the wall-clock ratio moves with
     # other people's load, the CPU ratio much less
-    print(f"\nHTML path, {n} dev pages (models and trafilatura loaded before timing; best of "
-          f"two interleaved runs): trafilatura.extract alone {n / alone['seconds']:.1f} "
-          f"docs/s, {n / alone['cpu']:.1f} docs per CPU-s; cleanpipe default config "
-          f"{n / one['seconds']:.1f} docs/s, {n / one['cpu']:.1f} docs per CPU-s on 1 worker "
-          f"(overhead {one['seconds'] / alone['seconds'] - 1:+.0%} by wall clock, "
-          f"{one['cpu'] / alone['cpu'] - 1:+.0%} by CPU; with extract_html search_author: "
-          f"false {fast['cpu'] / alone['cpu'] - 1:+.0%} by CPU), "
-          f"{n / two['seconds']:.1f} docs/s on 2 ({one['seconds'] / two['seconds']:.2f}x)")
+    print(
+        f"\nHTML path, {n} dev pages (models and trafilatura loaded before timing; best of "
+        f"two interleaved runs): trafilatura.extract alone {n / alone['seconds']:.1f} "
+        f"docs/s, {n / alone['cpu']:.1f} docs per CPU-s; cleanpipe default config "
+        f"{n / one['seconds']:.1f} docs/s, {n / one['cpu']:.1f} docs per CPU-s on 1 worker "
+        f"(overhead {one['seconds'] / alone['seconds'] - 1:+.0%} by wall clock, "
+        f"{one['cpu'] / alone['cpu'] - 1:+.0%} by CPU; with extract_html search_author: "
+        f"false {fast['cpu'] / alone['cpu'] - 1:+.0%} by CPU), "
+        f"{n / two['seconds']:.1f} docs/s on 2 ({one['seconds'] / two['seconds']:.2f}x)"
+    )
 
 
 def _memory(args: argparse.Namespace, work: Path, config: Path) -> None:
@@ -420,19 +532,31 @@ def _memory(args: argparse.Namespace, work: Path, config: Path) -> None:
         size = int(args.size_mb * scale * 1e6)
         corpus = work / f"corpus-{args.size_mb * scale:g}mb-{args.seed}"
         stats = write_corpus(corpus, CorpusSpec(size_bytes=size, seed=args.seed))
-        result = measure("cleanpipe", config=str(config), workers=2,
-                         input=str(corpus / "text"), out=str(work / "out"))
+        result = measure(
+            "cleanpipe",
+            config=str(config),
+            workers=2,
+            input=str(corpus / "text"),
+            out=str(work / "out"),
+        )
         if result:
-            print(f"  {stats['bytes'] / 1e6:.0f} MB, {stats['documents']} documents: "
-                  f"main {result['rss_main'] / 2**20:.0f} MB, "
-                  f"largest worker {result['rss_worker'] / 2**20:.0f} MB "
-                  f"({stats['bytes'] / 1e6 / result['seconds']:.1f} MB/s)")
+            print(
+                f"  {stats['bytes'] / 1e6:.0f} MB, {stats['documents']} documents: "
+                f"main {result['rss_main'] / 2**20:.0f} MB, "
+                f"largest worker {result['rss_worker'] / 2**20:.0f} MB "
+                f"({stats['bytes'] / 1e6 / result['seconds']:.1f} MB/s)"
+            )
 
 
 def _git_head() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True, cwd=Path(__file__).parent).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).parent,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "(unknown commit)"
 

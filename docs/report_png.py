@@ -1,6 +1,6 @@
 """Regenerate `docs/report.png`: the seeds' HTML report, overview above, one document below.
 
-    python docs/report_png.py          # needs chromium and Pillow (pip install pillow)
+python docs/report_png.py          # needs chromium and Pillow (pip install pillow)
 """
 
 from __future__ import annotations
@@ -13,20 +13,38 @@ from pathlib import Path
 
 from PIL import Image
 
-from cleanpipe.htmlreport import write_report
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.runner import RunOptions, run_directory
+from cleanpipe.report.html import write_report
+from cleanpipe.runs.directory import RunOptions, run_directory
 
 ROOT = Path(__file__).resolve().parents[1]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
 
 
 def shoot(url: str, target: Path, size: str, profile: Path) -> Image.Image:
     browser = shutil.which("chromium") or sys.exit("chromium is not installed")
-    subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={target}",
-                    f"--window-size={size}", url], check=True, capture_output=True)
+    subprocess.run(
+        [
+            browser,
+            *FLAGS,
+            f"--user-data-dir={profile}",
+            f"--screenshot={target}",
+            f"--window-size={size}",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+    )
     return Image.open(target).convert("RGB")
 
 
@@ -38,8 +56,9 @@ def main() -> None:
         report = write_report(out).path
         profile = work / "profile"
         overview = shoot((report / "index.html").as_uri(), work / "a.png", "1280,900", profile)
-        document = shoot((report / "docs/000/000001.html").as_uri(), work / "b.png",
-                         "1280,700", profile)
+        document = shoot(
+            (report / "docs/000/000001.html").as_uri(), work / "b.png", "1280,700", profile
+        )
         overview = overview.crop((0, 0, 1280, 745))
         sheet = Image.new("RGB", (1280, overview.height + document.height + 6), "#111827")
         sheet.paste(overview, (0, 0))

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from cleanpipe import Document, Pipeline, Result, registry
 from cleanpipe.cli import cli
 from cleanpipe.config import ConfigError
+from cleanpipe.io.readers import output_name, read_document
 from cleanpipe.pipeline import default_config_path
-from cleanpipe.readers import output_name, read_document
 from cleanpipe.stages import Canonicalize, StripDuplicateTitle
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -46,8 +46,9 @@ def test_default_is_the_packaged_config(default: Pipeline) -> None:
 
 
 def test_from_config_and_from_stages_agree() -> None:
-    from_dict = Pipeline.from_config({"stages": [
-        {"strip_duplicate_title": {"search_lines": 5}}, "canonicalize"]})
+    from_dict = Pipeline.from_config(
+        {"stages": [{"strip_duplicate_title": {"search_lines": 5}}, "canonicalize"]}
+    )
     from_objects = Pipeline([StripDuplicateTitle(search_lines=5), Canonicalize()])
     assert from_dict.config_hash == from_objects.config_hash
     assert from_dict.clean(ARTICLE) == from_objects.clean(ARTICLE)
@@ -123,23 +124,30 @@ def test_record_equals_the_cli_report_line_for_a_directory(tmp_path: Path) -> No
         output = str(output_name(relative)) if result.ok else None
         assert pipeline.record(result, path=str(relative), output=output) == from_cli
         # and the same JSON text, not only equal values
-        assert json.dumps(pipeline.record(result, path=str(relative), output=output),
-                          ensure_ascii=False) == line
+        assert (
+            json.dumps(
+                pipeline.record(result, path=str(relative), output=output), ensure_ascii=False
+            )
+            == line
+        )
 
 
 def test_record_equals_the_cli_report_line_for_a_jsonl_row(tmp_path: Path) -> None:
     data = tmp_path / "rows.jsonl"
     texts = sample_texts()
-    data.write_text("".join(json.dumps({"id": f"r{n}", "text": t}) + "\n"
-                            for n, t in enumerate(texts)), encoding="utf-8")
+    data.write_text(
+        "".join(json.dumps({"id": f"r{n}", "text": t}) + "\n" for n, t in enumerate(texts)),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     done = CliRunner().invoke(cli, ["run", str(data), "--out", str(out), "-q", "-j", "1"])
     assert done.exit_code == 0, done.output
     lines = (out / "report.jsonl").read_text(encoding="utf-8").splitlines()
     pipeline = Pipeline.default()
     for number, (text, line) in enumerate(zip(texts, lines, strict=True)):
-        record = pipeline.record(pipeline.clean(text, doc_id=f"r{number}"),
-                                 path="rows.jsonl", output="rows.jsonl")
+        record = pipeline.record(
+            pipeline.clean(text, doc_id=f"r{number}"), path="rows.jsonl", output="rows.jsonl"
+        )
         assert json.dumps(record, ensure_ascii=False) == line
 
 

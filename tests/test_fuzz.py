@@ -16,21 +16,40 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleanpipe import Pipeline
-from cleanpipe.decode import decode_bytes
-from cleanpipe.readers import display_path
-from cleanpipe.runner import clean_file
+from cleanpipe.io.decode import decode_bytes
+from cleanpipe.io.readers import display_path
+from cleanpipe.runs.directory import clean_file
 
-SETTINGS = settings(deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 RULES = Pipeline.from_config(
-    {"stages": ["fix_encoding", "strip_duplicate_title", "strip_comment_markers",
-                "strip_link_lists", "canonicalize"]}
+    {
+        "stages": [
+            "fix_encoding",
+            "strip_duplicate_title",
+            "strip_comment_markers",
+            "strip_link_lists",
+            "canonicalize",
+        ]
+    }
 )
 BOMS = [b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE]
 SAMPLE = "Grüße aus Köln — «ça va», 東京, Ελλάδα, emoji 🙂\n"
-ENCODINGS = ["utf-8", "utf-16-le", "utf-16-be", "cp1252", "latin-1", "koi8-r", "shift_jis",
-             "gb18030", "utf-32-le"]
+ENCODINGS = [
+    "utf-8",
+    "utf-16-le",
+    "utf-16-be",
+    "cp1252",
+    "latin-1",
+    "koi8-r",
+    "shift_jis",
+    "gb18030",
+    "utf-32-le",
+]
 
 
 @st.composite
@@ -60,9 +79,13 @@ def test_decode_bytes_never_raises_and_gives_utf8_clean_text(data, html):
 
 
 def _nested_html(depth: int, body: str, truncate: int | None) -> bytes:
-    page = ("<html><head><meta charset='utf-8'><title>A page</title></head><body>"
-            + "<div><span>" * depth + f"<p>{body}</p>" + "</span></div>" * depth
-            + "</body></html>").encode()
+    page = (
+        "<html><head><meta charset='utf-8'><title>A page</title></head><body>"
+        + "<div><span>" * depth
+        + f"<p>{body}</p>"
+        + "</span></div>" * depth
+        + "</body></html>"
+    ).encode()
     return page[:truncate] if truncate is not None else page
 
 
@@ -92,8 +115,11 @@ def test_reading_any_bytes_gives_a_record_never_a_traceback(tmp_path, name, data
 
 
 @settings(SETTINGS, max_examples=200)
-@given(name=st.binary(min_size=1, max_size=60).filter(lambda b: b"/" not in b and b"\0" not in b
-                                                     and b not in (b".", b"..")))
+@given(
+    name=st.binary(min_size=1, max_size=60).filter(
+        lambda b: b"/" not in b and b"\0" not in b and b not in (b".", b"..")
+    )
+)
 def test_any_file_name_is_shown_as_valid_utf8(name):
     shown = display_path(PurePosixPath(Path(name.decode("utf-8", "surrogateescape"))))
     shown.encode("utf-8")

@@ -11,12 +11,20 @@ from typing import Any
 
 import pytest
 
-from cleanpipe import Pipeline, readers
-from cleanpipe.runner import RunOptions, run_directory
+from cleanpipe import Pipeline
+from cleanpipe.io import readers
+from cleanpipe.runs.directory import RunOptions, run_directory
 
 RULES = Pipeline.from_config(
-    {"stages": ["fix_encoding", "strip_duplicate_title", "strip_comment_markers",
-                "strip_link_lists", "canonicalize"]}
+    {
+        "stages": [
+            "fix_encoding",
+            "strip_duplicate_title",
+            "strip_comment_markers",
+            "strip_link_lists",
+            "canonicalize",
+        ]
+    }
 )
 GOOD = "A good page title\n\nA sentence of the article that must come out unchanged.\n"
 NON_UTF8_NAME = os.fsdecode(b"caf\xe9.txt")  # a Latin-1 file name: not UTF-8
@@ -33,15 +41,25 @@ FILES: dict[str, tuple[bytes, str, str | None]] = {
     "whitespace.txt": ("  \n\t\r\n \u3000\n".encode(), "dropped", "empty input"),
     "nul.txt": (b"text\x00with a NUL byte\n", "dropped", "binary file: NUL bytes"),
     "random.bin": (_random(4096, nul=True), "dropped", "binary file: NUL bytes"),
-    "random_no_nul.bin": (_random(4096, nul=False), "dropped",
-                          "binary file: 24% control characters"),
+    "random_no_nul.bin": (
+        _random(4096, nul=False),
+        "dropped",
+        "binary file: 24% control characters",
+    ),
     "undecodable.txt": (b"caf\xe9 cr\xe8me br\xfbl\xe9e and \xff\xfe more\n", "ok", None),
-    "utf16_no_bom.txt": ("Plain words in UTF-16 without a byte order mark.\n".encode("utf-16-le"),
-                         "ok", None),
+    "utf16_no_bom.txt": (
+        "Plain words in UTF-16 without a byte order mark.\n".encode("utf-16-le"),
+        "ok",
+        None,
+    ),
     "cr_only.txt": (b"First line.\rSecond line.\rThird line.\r", "ok", None),
     "mixed_ends.txt": (b"one\r\ntwo\rthree\nfour\n\rfive", "ok", None),
-    "controls.txt": ("Bell\x07 escape\x1b[31m red\x1b[0m bidi \u202eevil\u202c and "
-                     "\u2066isolate\u2069 and zero\u200bwidth\n".encode(), "ok", None),
+    "controls.txt": (
+        "Bell\x07 escape\x1b[31m red\x1b[0m bidi \u202eevil\u202c and "
+        "\u2066isolate\u2069 and zero\u200bwidth\n".encode(),
+        "ok",
+        None,
+    ),
     "name with spaces.txt": (GOOD.encode(), "ok", None),
     "ünïcödé ñame.txt": (GOOD.encode(), "ok", None),
     NON_UTF8_NAME: (GOOD.encode(), "ok", None),
@@ -176,7 +194,9 @@ def test_an_unreadable_file_is_an_error_and_the_run_goes_on(tmp_path, monkeypatc
     result = run_directory(source, tmp_path / "out", RULES)
     records = _records(tmp_path / "out")
     assert (records["a.txt"]["status"], records["a.txt"]["reason"]) == (
-        "error", "cannot read: Permission denied")
+        "error",
+        "cannot read: Permission denied",
+    )
     assert records["b.txt"]["status"] == "ok"
     assert result.exit_code == 3
 
@@ -196,7 +216,9 @@ def test_an_unlistable_directory_is_an_error(tmp_path, monkeypatch):
     run_directory(source, tmp_path / "out", RULES)
     records = _records(tmp_path / "out")
     assert (records["locked"]["status"], records["locked"]["reason"]) == (
-        "error", "cannot list directory: Permission denied")
+        "error",
+        "cannot list directory: Permission denied",
+    )
     assert records["a.txt"]["status"] == "ok"
 
 
@@ -227,9 +249,13 @@ def test_output_names_that_clash_or_cannot_be_written_are_errors(tmp_path):
     records = _records(tmp_path / "out")
     assert records["page.md"]["status"] == "ok"
     assert (records["page.txt"]["status"], records["page.txt"]["reason"]) == (
-        "error", "output name page.txt already written for page.md")
+        "error",
+        "output name page.txt already written for page.md",
+    )
     assert (records[long_name]["status"], records[long_name]["reason"]) == (
-        "error", "cannot write output: File name too long")
+        "error",
+        "cannot write output: File name too long",
+    )
     assert result.exit_code == 3
     assert sorted(p.name for p in (tmp_path / "out" / "text").iterdir()) == ["page.txt"]
 

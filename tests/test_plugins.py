@@ -24,9 +24,11 @@ from cleanpipe.registry import RegistryError
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = ROOT / "examples" / "cleanpipe-plugin-example"
-PAGE = ("Storm Closes Coastal Road\n"
-        "BREAKING NEWS FROM THE COAST\n"
-        "The coastal road was closed on Sunday after NASA satellite images showed damage.\n")
+PAGE = (
+    "Storm Closes Coastal Road\n"
+    "BREAKING NEWS FROM THE COAST\n"
+    "The coastal road was closed on Sunday after NASA satellite images showed damage.\n"
+)
 
 
 @pytest.fixture
@@ -53,11 +55,13 @@ def test_register_makes_a_stage_nameable_in_a_config(isolated_registry: None) ->
     result = pipeline.clean("Title here\n2024\nBody text.\n")
     assert result.text == "Title here\n\nBody text.\n"
     assert [(r.stage, r.rule, r.text) for r in result.removals] == [
-        ("test_strip_digits_lines", "digits_line", "2024\n")]
+        ("test_strip_digits_lines", "digits_line", "2024\n")
+    ]
 
 
 def test_a_taken_name_cannot_be_given_to_another_class(isolated_registry: None) -> None:
     with pytest.raises(RegistryError, match="'canonicalize' is already taken"):
+
         @register("canonicalize")
         @dataclass(frozen=True)
         class Impostor(Stage):
@@ -70,18 +74,33 @@ def plugin_target(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example plugin built and installed (offline) into a temporary target directory."""
     target = tmp_path_factory.mktemp("plugin-site")
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-         "--no-build-isolation", "--disable-pip-version-check", "--target", str(target),
-         str(PLUGIN)],
-        capture_output=True, text=True, check=False, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            str(PLUGIN),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     return target
 
 
 @pytest.fixture
-def plugin_on_path(plugin_target: Path, monkeypatch: pytest.MonkeyPatch,
-                   isolated_registry: None) -> Iterator[Path]:
+def plugin_on_path(
+    plugin_target: Path, monkeypatch: pytest.MonkeyPatch, isolated_registry: None
+) -> Iterator[Path]:
     monkeypatch.syspath_prepend(str(plugin_target))
     monkeypatch.setattr(registry, "_entry_points_loaded", False)  # look again
     yield plugin_target
@@ -109,17 +128,36 @@ def test_cli_runs_a_config_naming_the_plugin_stage(plugin_target: Path, tmp_path
     source = tmp_path / "in"
     source.mkdir()
     (source / "storm.txt").write_text(PAGE, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(plugin_target), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(plugin_target), os.environ.get("PYTHONPATH", "")]
+        ).rstrip(os.pathsep),
+    }
     cli = [sys.executable, "-c", "from cleanpipe.cli import main; main()"]
-    listed = subprocess.run([*cli, "stages"], capture_output=True, text=True, env=env,
-                            check=False, timeout=120)
+    listed = subprocess.run(
+        [*cli, "stages"], capture_output=True, text=True, env=env, check=False, timeout=120
+    )
     assert listed.returncode == 0, listed.stderr
     assert "strip_shouting" in listed.stdout and "min_letters" in listed.stdout
     ran = subprocess.run(
-        [*cli, "run", str(source), "--out", str(tmp_path / "out"), "-q", "-j", "1",
-         "--config", str(PLUGIN / "shouting.yaml")],
-        capture_output=True, text=True, env=env, check=False, timeout=120,
+        [
+            *cli,
+            "run",
+            str(source),
+            "--out",
+            str(tmp_path / "out"),
+            "-q",
+            "-j",
+            "1",
+            "--config",
+            str(PLUGIN / "shouting.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
     )
     assert ran.returncode == 0, ran.stderr
     record = json.loads((tmp_path / "out" / "report.jsonl").read_text("utf-8"))

@@ -34,13 +34,36 @@ DOCUMENTS = [
 ]
 LINES = sorted({line for doc in DOCUMENTS for line in doc})
 # What scraped pages are full of, and the characters that trip up line handling.
-MARKERS = ["Comments", "12 Comments", "Leave a reply", "Related", "More stories", "Read more",
-           "Share", "5 min read", "March 3, 2019", "", "   ", "\t", "\u200b", "\u00ad",
-           "&amp; &lt;b&gt;", "Ã©tÃ© Ã  Paris", "\x0b", "\u2028", "\ufeff", "\u202eevil"]
+MARKERS = [
+    "Comments",
+    "12 Comments",
+    "Leave a reply",
+    "Related",
+    "More stories",
+    "Read more",
+    "Share",
+    "5 min read",
+    "March 3, 2019",
+    "",
+    "   ",
+    "\t",
+    "\u200b",
+    "\u00ad",
+    "&amp; &lt;b&gt;",
+    "Ã©tÃ© Ã  Paris",
+    "\x0b",
+    "\u2028",
+    "\ufeff",
+    "\u202eevil",
+]
 BREAKS = ["\n", "\r\n", "\r"]
 
-SETTINGS = settings(deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @st.composite
@@ -107,7 +130,7 @@ def test_the_report_replays_to_the_output_in_canonical_form(text):
     source = result.input_text
     spans = sorted((r.start, r.end) for r in result.removals)
     for removal in result.removals:
-        assert removal.text == source[removal.start:removal.end]
+        assert removal.text == source[removal.start : removal.end]
         assert removal.end > removal.start
     for (_, end), (start, _) in itertools.pairwise(spans):
         assert end <= start, "removals overlap"
@@ -152,16 +175,23 @@ def test_real_documents_are_a_fixed_point(path):
 # Known failures of full idempotence, found by the tests above (reported on issue 6).
 @pytest.mark.xfail(strict=True, reason="a marker as first line hides the real title's repeat")
 def test_title_repeat_exposed_when_the_first_line_is_a_marker():
-    first = DEFAULT.clean("Comments\nThe real title of the page\nThe real title of the page\n"
-                          "A sentence of the article body.\n").text
+    first = DEFAULT.clean(
+        "Comments\nThe real title of the page\nThe real title of the page\n"
+        "A sentence of the article body.\n"
+    ).text
     assert DEFAULT.clean(first).text == first
 
 
-@pytest.mark.xfail(strict=True, reason="headlines kept above a link list's header are cut "
-                                       "on a second pass, once the header is gone")
+@pytest.mark.xfail(
+    strict=True,
+    reason="headlines kept above a link list's header are cut "
+    "on a second pass, once the header is gone",
+)
 def test_link_list_exposed_when_its_header_was_removed():
-    text = ("The article ends with a full sentence.\nJudge Orders Records Released\n"
-            "Pronouns Used by the Suspect\nLetter Handed Over in Alaska\nRead more\n")
+    text = (
+        "The article ends with a full sentence.\nJudge Orders Records Released\n"
+        "Pronouns Used by the Suspect\nLetter Handed Over in Alaska\nRead more\n"
+    )
     first = DEFAULT.clean(text).text
     assert DEFAULT.clean(first).text == first
 

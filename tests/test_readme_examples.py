@@ -2,7 +2,7 @@
 
 Each example is a fresh `python` process in an empty directory, so it cannot lean on state
 from the test session, and whatever it writes stays in the temporary directory. The Ray
-example is the exception: it runs in `tests/test_ray.py` on the Ray that module already
+example is the exception: it runs in `tests/runs/test_ray.py` on the Ray that module already
 started, since a second Ray start would cost CI another half minute.
 """
 
@@ -21,7 +21,7 @@ MARKED = re.compile(r"<!-- readme-example: ([\w-]+) -->\n```python\n(.*?)```", r
 EXAMPLES = dict(MARKED.findall(README.read_text(encoding="utf-8")))
 # what each example needs beyond the base install
 NEEDS = {"pyarrow": "pyarrow"}
-RUN_ELSEWHERE = {"ray"}  # tests/test_ray.py::test_readme_ray_example
+RUN_ELSEWHERE = {"ray"}  # tests/runs/test_ray.py::test_readme_ray_example
 
 
 def test_the_embedding_examples_are_all_there() -> None:
@@ -33,6 +33,12 @@ def test_readme_example_runs(name: str, tmp_path: Path) -> None:
     needed = NEEDS.get(name)
     if needed and importlib.util.find_spec(needed) is None:
         pytest.skip(f"needs {needed}")
-    done = subprocess.run([sys.executable, "-c", EXAMPLES[name]], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", EXAMPLES[name]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert done.returncode == 0, f"README example {name!r} failed:\n{done.stderr[-3000:]}"

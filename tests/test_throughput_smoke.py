@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.runner import _clean_all
+from cleanpipe.runs.directory import _clean_all
 from cleanpipe.stage import Line, split_lines
-from cleanpipe.stages.linefeatures import _char_counts
-from cleanpipe.stages.treemodel import Tree, TreeEnsemble
+from cleanpipe.stages.boilerplate.features import _char_counts
+from cleanpipe.stages.boilerplate.trees import Tree, TreeEnsemble
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -25,9 +25,19 @@ import corpus  # noqa: E402  (benchmarks/ is not a package)
 
 def test_benchmark_smoke(tmp_path):
     done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "throughput.py"), "--quick", "--size-mb", "0.15",
-         "--work", str(tmp_path)],
-        capture_output=True, text=True, timeout=240, check=False,
+        [
+            sys.executable,
+            str(BENCHMARKS / "throughput.py"),
+            "--quick",
+            "--size-mb",
+            "0.15",
+            "--work",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if line.startswith("| cleanpipe")]

@@ -10,8 +10,8 @@ touch its tokens (the shingles across its edges included, so a short subheading 
 context) occur in the gold. Each line weighs its share of its document's tokens, as the metric
 weighs documents equally. Folds are grouped by site (from the manifest's URLs) so that no site
 is both trained on and scored in the same fold: the cross-validated figures are what to expect
-on unseen sites. The features are general (`cleanpipe/stages/linefeatures.py`): no word or site
-learned from the pages.
+on unseen sites. The features are general (`cleanpipe/stages/boilerplate/features.py`): no
+word or site learned from the pages.
 
 Two passes: the first reads the line features; the second reads them plus the first pass's
 probabilities around each line, and is trained on out-of-fold first-pass probabilities (what
@@ -45,26 +45,32 @@ from benchmarks.quality import TOKEN, aggregate, document_scores, line  # noqa: 
 from cleanpipe import Pipeline  # noqa: E402
 from cleanpipe.config import load_yaml  # noqa: E402
 from cleanpipe.pipeline import default_config_path  # noqa: E402
-from cleanpipe.stages.boilerplate import (  # noqa: E402
-    DocumentLines,
-    LineModel,
-    first_line_verdict,
-    keep_decisions,
-)
-from cleanpipe.stages.linefeatures import (  # noqa: E402
+from cleanpipe.stages.boilerplate.features import (  # noqa: E402
     FEATURE_NAMES,
     SECOND_PASS_NAMES,
     LineShape,
     line_features,
     neighbourhood_features,
 )
-from cleanpipe.stages.treemodel import Tree, TreeEnsemble  # noqa: E402
-from cleanpipe.stages.vocab import stop_words  # noqa: E402
+from cleanpipe.stages.boilerplate.stage import (  # noqa: E402
+    DocumentLines,
+    LineModel,
+    first_line_verdict,
+    keep_decisions,
+)
+from cleanpipe.stages.boilerplate.trees import Tree, TreeEnsemble  # noqa: E402
+from cleanpipe.stages.boilerplate.vocab import stop_words  # noqa: E402
 
 # Large leaves generalise across sites: site-grouped 5-fold CV F1 at threshold 0.5 was 0.909
 # with min_samples_leaf 40, 0.910 with 100, 0.918 with 200 and 0.913 with 400.
-HYPER = {"max_iter": 200, "max_leaf_nodes": 15, "learning_rate": 0.1, "min_samples_leaf": 200,
-         "l2_regularization": 1.0, "random_state": 0}
+HYPER = {
+    "max_iter": 200,
+    "max_leaf_nodes": 15,
+    "learning_rate": 0.1,
+    "min_samples_leaf": 200,
+    "l2_regularization": 1.0,
+    "random_state": 0,
+}
 # The first-pass probabilities the second pass learns from: out of fold, by site.
 INNER_FOLDS = 4
 # How much an ideal-output page weighs against its original page.
@@ -126,8 +132,9 @@ def make_page(key: str, group: str, text: str, gold: str, lang: str | None) -> P
     if not doc.lines:
         return None
     stripped = [ln.stripped for ln in doc.lines]
-    rows, shapes, block = line_features(stripped, doc.blank_before, doc.blank_after,
-                                        stop_words(lang))
+    rows, shapes, block = line_features(
+        stripped, doc.blank_before, doc.blank_after, stop_words(lang)
+    )
     labels, counts = line_labels(doc, gold)
     total = sum(counts) or 1
     weights = [(c + 1) / total for c in counts]
@@ -136,8 +143,11 @@ def make_page(key: str, group: str, text: str, gold: str, lang: str | None) -> P
 
 def ideal_page(page: Page) -> Page | None:
     """The page as a perfect first pass leaves it: its title and the lines the gold keeps."""
-    kept = [ln.text for i, (ln, label) in enumerate(zip(page.doc.lines, page.labels, strict=True))
-            if i == 0 or label >= 0.5]
+    kept = [
+        ln.text
+        for i, (ln, label) in enumerate(zip(page.doc.lines, page.labels, strict=True))
+        if i == 0 or label >= 0.5
+    ]
     ideal = make_page(page.key, page.group, "\n".join(kept) + "\n", page.gold, page.lang)
     if ideal is not None:
         ideal.weights = [w * IDEAL_WEIGHT for w in ideal.weights]
@@ -158,8 +168,13 @@ def load_pages(input_dir: Path, gold_dir: Path, manifest: Path | None) -> list[P
             continue
         result = pipeline.clean(path.read_text(encoding="utf-8", errors="replace"))
         gold = gold_path.read_text(encoding="utf-8", errors="replace")
-        page = make_page(path.stem, groups.get(path.stem, path.stem), result.text, gold,
-                         result.metadata.get("lang"))
+        page = make_page(
+            path.stem,
+            groups.get(path.stem, path.stem),
+            result.text,
+            gold,
+            result.metadata.get("lang"),
+        )
         if page is not None:
             pages.append(page)
     return pages
@@ -194,8 +209,10 @@ def _proba(clf: Any, rows: list[list[float]]) -> list[float]:
 
 
 def second_rows(page: Page, first: Sequence[float]) -> list[list[float]]:
-    return [row + more for row, more in zip(page.rows, neighbourhood_features(first, page.shapes),
-                                            strict=True)]
+    return [
+        row + more
+        for row, more in zip(page.rows, neighbourhood_features(first, page.shapes), strict=True)
+    ]
 
 
 @dataclass
@@ -224,8 +241,9 @@ def with_ideal(pages: Sequence[Page]) -> list[Page]:
     return [*pages, *(q for q in map(ideal_page, pages) if q is not None)]
 
 
-def export_pass(clf: HistGradientBoostingClassifier, names: Sequence[str],
-                probe: np.ndarray) -> TreeEnsemble:
+def export_pass(
+    clf: HistGradientBoostingClassifier, names: Sequence[str], probe: np.ndarray
+) -> TreeEnsemble:
     """A fitted ensemble as plain data, checked against scikit-learn's own predictions.
 
     Leaf values of scikit-learn's histogram trees already carry the learning rate.
@@ -233,14 +251,18 @@ def export_pass(clf: HistGradientBoostingClassifier, names: Sequence[str],
     trees = []
     for (predictor,) in clf._predictors:
         nodes = predictor.nodes
-        trees.append(Tree(
-            tuple(-1 if leaf else int(f) for f, leaf in
-                  zip(nodes["feature_idx"], nodes["is_leaf"], strict=True)),
-            tuple(float(v) for v in nodes["num_threshold"]),
-            tuple(int(v) for v in nodes["left"]),
-            tuple(int(v) for v in nodes["right"]),
-            tuple(round(float(v), 6) for v in nodes["value"]),
-        ))
+        trees.append(
+            Tree(
+                tuple(
+                    -1 if leaf else int(f)
+                    for f, leaf in zip(nodes["feature_idx"], nodes["is_leaf"], strict=True)
+                ),
+                tuple(float(v) for v in nodes["num_threshold"]),
+                tuple(int(v) for v in nodes["left"]),
+                tuple(int(v) for v in nodes["right"]),
+                tuple(round(float(v), 6) for v in nodes["value"]),
+            )
+        )
     bias = float(np.ravel(clf._baseline_prediction)[0])
     model = TreeEnsemble(tuple(names), bias, 1.0, tuple(trees), {"hyper": HYPER})
     ours = np.array([model.probability(row) for row in probe])
@@ -265,11 +287,13 @@ def predicted_text(page: Page, probabilities: Sequence[float], threshold: float)
     return "\n".join(ln.text for ln, kept in zip(page.doc.lines, keep, strict=True) if kept)
 
 
-def evaluate(pages: Sequence[Page], probabilities: dict[str, list[float]],
-             thresholds: Sequence[float]) -> dict[float, dict[str, float]]:
+def evaluate(
+    pages: Sequence[Page], probabilities: dict[str, list[float]], thresholds: Sequence[float]
+) -> dict[float, dict[str, float]]:
     return {
-        t: aggregate(document_scores(p.gold, predicted_text(p, probabilities[p.key], t))
-                     for p in pages)
+        t: aggregate(
+            document_scores(p.gold, predicted_text(p, probabilities[p.key], t)) for p in pages
+        )
         for t in thresholds
     }
 
@@ -280,22 +304,28 @@ def changed_on_second_pass(page: Page, model: TwoPass, text: str) -> bool:
     return again is not None and predicted_text(again, model.proba(again), 0.5) != text
 
 
-def cross_validate(pages: Sequence[Page], folds: int,
-                   fold_seed: int | None = None) -> tuple[dict[str, list[float]], int]:
+def cross_validate(
+    pages: Sequence[Page], folds: int, fold_seed: int | None = None
+) -> tuple[dict[str, list[float]], int]:
     """Held-out probabilities of every page, from models that never saw its site; and how
     many held-out pages a second pass would change."""
     held_out: dict[str, list[float]] = {}
     changed = 0
-    splitter = (GroupKFold(n_splits=folds) if fold_seed is None else
-                GroupKFold(n_splits=folds, shuffle=True, random_state=fold_seed))
+    splitter = (
+        GroupKFold(n_splits=folds)
+        if fold_seed is None
+        else GroupKFold(n_splits=folds, shuffle=True, random_state=fold_seed)
+    )
     for fold, (train, test) in enumerate(splitter.split(pages, groups=[p.group for p in pages])):
         model = fit(with_ideal([pages[i] for i in train]))
         for i in test:
             held_out[pages[i].key] = model.proba(pages[i])
             text = predicted_text(pages[i], held_out[pages[i].key], 0.5)
             changed += changed_on_second_pass(pages[i], model, text)
-        print(f"fold {fold + 1}/{folds}: {len(train)} train pages, {len(test)} held out",
-              file=sys.stderr)
+        print(
+            f"fold {fold + 1}/{folds}: {len(train)} train pages, {len(test)} held out",
+            file=sys.stderr,
+        )
     return held_out, changed
 
 
@@ -305,19 +335,38 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold", type=Path, required=True)
     ap.add_argument("--manifest", type=Path, help="manifest.json with page URLs (site groups)")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--out", type=Path,
-                    default=ROOT / "src/cleanpipe/stages/models/boilerplate.json")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "src/cleanpipe/stages/boilerplate/models/boilerplate.json",
+    )
     ap.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7")
     ap.add_argument("--no-save", action="store_true", help="report figures, keep the model")
-    ap.add_argument("--dump-cv", type=Path, metavar="FILE",
-                    help="write each page's held-out line probabilities (JSON) for error analysis")
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a hyperparameter of both passes, e.g. min_samples_leaf=80")
-    ap.add_argument("--fold-seed", type=int, metavar="N",
-                    help="shuffle the sites into folds with this seed (default: GroupKFold's "
-                         "own order); the spread over seeds is the noise of the CV figures")
-    ap.add_argument("--soft-labels", action="store_true",
-                    help="train on each line's share of gold shingles, not on it rounded")
+    ap.add_argument(
+        "--dump-cv",
+        type=Path,
+        metavar="FILE",
+        help="write each page's held-out line probabilities (JSON) for error analysis",
+    )
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a hyperparameter of both passes, e.g. min_samples_leaf=80",
+    )
+    ap.add_argument(
+        "--fold-seed",
+        type=int,
+        metavar="N",
+        help="shuffle the sites into folds with this seed (default: GroupKFold's "
+        "own order); the spread over seeds is the noise of the CV figures",
+    )
+    ap.add_argument(
+        "--soft-labels",
+        action="store_true",
+        help="train on each line's share of gold shingles, not on it rounded",
+    )
     args = ap.parse_args(argv)
     global SOFT_LABELS
     SOFT_LABELS = args.soft_labels
@@ -328,8 +377,11 @@ def main(argv: list[str] | None = None) -> int:
         HYPER[name] = type(HYPER[name])(value)
     thresholds = [float(t) for t in args.thresholds.split(",")]
     pages = load_pages(args.input, args.gold, args.manifest)
-    print(f"{len(pages)} pages, {sum(len(p.rows) for p in pages)} lines, "
-          f"{len({p.group for p in pages})} sites", file=sys.stderr)
+    print(
+        f"{len(pages)} pages, {sum(len(p.rows) for p in pages)} lines, "
+        f"{len({p.group for p in pages})} sites",
+        file=sys.stderr,
+    )
     report: dict[str, Any] = {}
     if args.folds > 1:
         held_out, changed = cross_validate(pages, args.folds, args.fold_seed)
@@ -346,9 +398,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"train-all threshold {t:.2f}: {line(s)}")
     if not args.no_save:
         data = export(model, pages).to_dict()
-        data["meta"] = {"trainer": "training/train_boilerplate.py", "pages": len(pages),
-                        "hyper": HYPER, "inner_folds": INNER_FOLDS, "ideal_weight": IDEAL_WEIGHT,
-                        "cv": report}
+        data["meta"] = {
+            "trainer": "training/train_boilerplate.py",
+            "pages": len(pages),
+            "hyper": HYPER,
+            "inner_folds": INNER_FOLDS,
+            "ideal_weight": IDEAL_WEIGHT,
+            "cv": report,
+        }
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"wrote {args.out} ({args.out.stat().st_size} bytes)", file=sys.stderr)

@@ -82,7 +82,7 @@ def _split_entry(entry: Any, where: str) -> tuple[str, dict[str, Any]]:
     if isinstance(entry, str):
         return entry, {}
     if isinstance(entry, Mapping) and len(entry) == 1:
-        (name, params), = entry.items()
+        ((name, params),) = entry.items()
         if params is None:
             params = {}
         if not isinstance(name, str):

@@ -17,8 +17,8 @@ from typing import Any
 from cleanpipe.config import ConfigError, build_stages, load_yaml
 from cleanpipe.document import Document, Edit, Removal, Result, Status
 from cleanpipe.edits import EditMap, apply_edits
+from cleanpipe.lines import LineIndex
 from cleanpipe.stage import Stage
-from cleanpipe.text import LineIndex
 
 _RULE = attrgetter("rule")
 EXTRACTED = "extracted_text"  # metadata `positions` once an extracting stage has run
@@ -115,8 +115,16 @@ class Pipeline:
 
         def finish(status: Status, reason: str | None = None) -> Result:
             clean = text if status == "ok" else ""
-            return Result(doc.id, status, clean, input_text, tuple(removals), dict(rewrites),
-                          metadata, reason=reason)
+            return Result(
+                doc.id,
+                status,
+                clean,
+                input_text,
+                tuple(removals),
+                dict(rewrites),
+                metadata,
+                reason=reason,
+            )
 
         for index, stage in enumerate(self.stages):
             if stage.naive_text_only and metadata.get("positions") == EXTRACTED:

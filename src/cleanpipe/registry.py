@@ -45,7 +45,13 @@ def _qualname(cls: type) -> str:
 
 
 def _load_builtins() -> None:
-    import cleanpipe.stages  # noqa: F401  (registers the built-in stages)
+    # The built-in stages name themselves (`name = ...`) and never import this module, so
+    # the dependency runs one way: the registry knows the stages, not the reverse.
+    import cleanpipe.stages
+
+    for class_name in cleanpipe.stages.__all__:
+        cls = getattr(cleanpipe.stages, class_name)
+        register(cls.name)(cls)
 
 
 def _load_entry_points() -> None:

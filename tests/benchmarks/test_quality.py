@@ -33,8 +33,10 @@ def test_documents_weigh_the_same() -> None:
 
 
 def test_config_variant_keeps_rules_and_drops_stages() -> None:
-    config = {"name": "x", "stages": ["fix_encoding", {"strip_boilerplate": {"threshold": 0.4}},
-                                      "canonicalize"]}
+    config = {
+        "name": "x",
+        "stages": ["fix_encoding", {"strip_boilerplate": {"threshold": 0.4}}, "canonicalize"],
+    }
     variant = config_variant(config, keep_rules=["footer"], without="fix_encoding")
     assert variant["stages"] == [
         {"strip_boilerplate": {"threshold": 0.4, "keep_rules": ["footer"]}},

@@ -49,9 +49,38 @@ def test_fast_path_is_exact_on_fixtures(params):
 
 
 _PIECES = [
-    "\n", "\n", "\n\n", "\n\n\n", " ", "  ", " \n", "\n ", "\t", "\r\n", "\r", "\x0b", "\x0c",
-    "\x1c", "\x85", "\u2028", "\xa0", "\u3000", "\u2009", "\u200b", "\ufeff", "\u00ad",
-    "word", "Word.", "é", "e\u0301", "\u0301", "\u0316\u0301", "ﬁ", "Å", "東京", "x",
+    "\n",
+    "\n",
+    "\n\n",
+    "\n\n\n",
+    " ",
+    "  ",
+    " \n",
+    "\n ",
+    "\t",
+    "\r\n",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x85",
+    "\u2028",
+    "\xa0",
+    "\u3000",
+    "\u2009",
+    "\u200b",
+    "\ufeff",
+    "\u00ad",
+    "word",
+    "Word.",
+    "é",
+    "e\u0301",
+    "\u0301",
+    "\u0316\u0301",
+    "ﬁ",
+    "Å",
+    "東京",
+    "x",
 ]
 
 
@@ -67,8 +96,9 @@ def test_fast_path_is_exact_on_generated_text(text, params):
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.sampled_from([" ", "  ", "\n", "\n\n", " \n ", "a", "b c", "é"]), max_size=30)
-    .map("".join),
+    st.lists(st.sampled_from([" ", "  ", "\n", "\n\n", " \n ", "a", "b c", "é"]), max_size=30).map(
+        "".join
+    ),
     st.sampled_from(SETTINGS),
 )
 def test_fast_path_is_exact_on_plain_text(text, params):

@@ -104,11 +104,24 @@ def test_link_lists_on_fixtures(params):
 
 
 _TEXT = st.lists(
-    st.sampled_from([
-        "Big News Today\n", "Big News Today | Site\n", "Read: Big News Today\n", "\n", "\n\n",
-        " \n", "A sentence that ends.\n", "Related stories\n", "Another Headline Here\n",
-        "March 3, 2021\n", "5 min read\n", "12 shares\n", "tail", "\u200b\n",
-    ]),
+    st.sampled_from(
+        [
+            "Big News Today\n",
+            "Big News Today | Site\n",
+            "Read: Big News Today\n",
+            "\n",
+            "\n\n",
+            " \n",
+            "A sentence that ends.\n",
+            "Related stories\n",
+            "Another Headline Here\n",
+            "March 3, 2021\n",
+            "5 min read\n",
+            "12 shares\n",
+            "tail",
+            "\u200b\n",
+        ]
+    ),
     max_size=20,
 ).map("".join)
 

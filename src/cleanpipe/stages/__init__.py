@@ -1,6 +1,6 @@
-"""Built-in stages, one module per family; importing this package registers them."""
+"""Built-in stages, one module per family; each names itself, and the registry lists them."""
 
-from cleanpipe.stages.boilerplate import StripBoilerplate
+from cleanpipe.stages.boilerplate.stage import StripBoilerplate
 from cleanpipe.stages.canonical import Canonicalize
 from cleanpipe.stages.encoding import FixEncoding
 from cleanpipe.stages.html import ExtractHtml

@@ -6,10 +6,9 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from cleanpipe.document import Edit
-from cleanpipe.registry import register
 from cleanpipe.stage import Stage, StageOutput, param
 
 # Spaces, tabs and the other Unicode space separators collapse to one ASCII space.
@@ -35,10 +34,11 @@ def canonical_line(line: str, form: str | None) -> str:
     return line
 
 
-@register("canonicalize")
 @dataclass(frozen=True)
 class Canonicalize(Stage):
     """NFC; `\\n` line ends; collapsed spaces; one blank line between paragraphs; final newline."""
+
+    name: ClassVar[str] = "canonicalize"
 
     removes = False
 
@@ -87,9 +87,8 @@ class Canonicalize(Stage):
 # as characters to look for one by one (a `in` scan is faster than a regex character class).
 _ASCII_TROUBLE = b"\t\x0b\x0c\r\x1c\x1d\x1e\x1f"
 _KEEP_ALL_BUT_TROUBLE = bytes(b for b in range(256) if b not in _ASCII_TROUBLE)
-_TROUBLE = (
-    "\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000\u200b\u2060\ufeff\u00ad"
-    + "".join(map(chr, range(0x2000, 0x200B)))
+_TROUBLE = "\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000\u200b\u2060\ufeff\u00ad" + "".join(
+    map(chr, range(0x2000, 0x200B))
 )
 # A line break and the blank lines and leading spaces after it.
 _BREAK = re.compile(r"\n[ \n]*")
@@ -141,6 +140,8 @@ def _gap_edits(text: str, paragraph_per_line: bool) -> list[Edit]:
     if text[end:] != "\n":
         edits.append(Edit(end, len(text), "whitespace", "\n"))
     return edits
+
+
 def _line_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every line, line breaks excluded; the last line runs to the end."""
     if _ODD_BREAKS.search(text) is None:  # only '\n': str.split, no regex per line

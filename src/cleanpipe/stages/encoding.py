@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import ftfy
 
 from cleanpipe.document import Edit
-from cleanpipe.registry import register
+from cleanpipe.engines.ftfy_gate import ftfy_may_change
 from cleanpipe.stage import UNCHANGED, Stage, StageOutput, param
-from cleanpipe.stages.ftfy_gate import ftfy_may_change
 
 # One line with its break, for every break ftfy rewrites to "\n". Splitting on "\n" alone
 # made a CR-only (old Mac) file one giant "line": its single rewrite then swallowed every
@@ -30,10 +29,11 @@ _SUSPECT = re.compile(r"[^\t\n\x0c\x20-\x25\x27-\x7e]")
 _OTHER_BREAKS = ("\r", "\u2028", "\u2029", "\x85")
 
 
-@register("fix_encoding")
 @dataclass(frozen=True)
 class FixEncoding(Stage):
     """Fix mojibake, HTML entities, control characters and line breaks (ftfy), line by line."""
+
+    name: ClassVar[str] = "fix_encoding"
 
     removes = False
 

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from cleanpipe.document import Edit
-from cleanpipe.html import ExtractOptions, extract, looks_like_html
-from cleanpipe.registry import register
+from cleanpipe.engines.extraction import ExtractOptions, extract, looks_like_html
 from cleanpipe.stage import UNCHANGED, Stage, StageOutput, param
 
 
-@register("extract_html")
 @dataclass(frozen=True)
 class ExtractHtml(Stage):
     """Extract the article text of HTML documents (metadata `format: html`); others pass.
@@ -22,6 +20,8 @@ class ExtractHtml(Stage):
     and URL go into the metadata, where `strip_duplicate_title` finds the title, and
     `extraction` records the extractor used, characters before and after, and any fallback.
     """
+
+    name: ClassVar[str] = "extract_html"
 
     extracts = True
     removes = False

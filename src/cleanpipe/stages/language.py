@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from cleanpipe.registry import register
 from cleanpipe.stage import LazyModelStage, StageOutput, param
 
 # Ten kana, ideographs or hangul in a row: body text in a script written without spaces
@@ -48,8 +47,9 @@ class _LangdetectBackend:
     again on the whole sample with langdetect's usual 7 trials.
     """
 
-    def __init__(self, seed: int, quick_chars: int, quick_trials: int = 1,
-                 certain: float = 0.9999) -> None:
+    def __init__(
+        self, seed: int, quick_chars: int, quick_trials: int = 1, certain: float = 0.9999
+    ) -> None:
         from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
         self._factory = DetectorFactory()
@@ -132,10 +132,11 @@ _BACKENDS = {
 }
 
 
-@register("detect_language")
 @dataclass(frozen=True)
 class DetectLanguage(LazyModelStage):
     """Detect the language on a bounded sample (seeded: same answer every run); keep some."""
+
+    name: ClassVar[str] = "detect_language"
 
     backend: Literal["langdetect", "py3langid", "fasttext_lite"] = param(
         "langdetect", "detector: langdetect, py3langid or fasttext_lite (both offline models)"

@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rapidfuzz import fuzz
 
-from cleanpipe.registry import register
 from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, param, remove_lines, split_lines
-from cleanpipe.stages.linklists import DATE_LINE
+from cleanpipe.stages.patterns import DATE_LINE
 from cleanpipe.stages.titles import title_key
 
 # "Related: <headline>", "READ MORE: <headline>", "[Related: ...]", "Also on rt.com <headline>".
@@ -104,13 +103,14 @@ _WORD = re.compile(r"\w+")
 _TAIL_MIN = 4
 
 
-@register("strip_extraction_leftovers")
 @dataclass(frozen=True)
 class StripExtractionLeftovers(Stage):
     """Drop the headline, byline, teasers, credits, prompts, tags and copyright an extractor kept.
 
     Acts only on extracted text (metadata `positions: extracted_text`), unless `always`.
     """
+
+    name: ClassVar[str] = "strip_extraction_leftovers"
 
     always: bool = param(False, "also act on text that did not come from an extractor")
     headline: bool = param(True, "drop the page title (metadata `title`) at the top")
@@ -245,4 +245,3 @@ def _is_list_headline(text: str) -> bool:
     if _LIST_ITEM.match(text):
         return True
     return not _TERMINAL.search(text) and (text[0].isupper() or text[0].isdigit())
-

@@ -6,10 +6,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from cleanpipe.document import Edit
-from cleanpipe.registry import register
 from cleanpipe.stage import (
     UNCHANGED,
     Line,
@@ -58,10 +57,11 @@ _GLUED_TAIL = re.compile(
 )
 
 
-@register("strip_comment_markers")
 @dataclass(frozen=True)
 class StripCommentMarkers(Stage):
     """Remove comment markers and prompts, whole lines or glued to the last sentence."""
+
+    name: ClassVar[str] = "strip_comment_markers"
 
     glued: bool = param(
         True, "also cut a marker glued to the end of a sentence ('...act.Comments')"

@@ -17,9 +17,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from cleanpipe.registry import register
 from cleanpipe.stage import UNCHANGED, Stage, StageOutput, param, remove_lines, split_lines
 
 _DIGITS = re.compile(r"\d")
@@ -44,10 +43,11 @@ def frequent(counts: Mapping[str, int], min_docs: int) -> list[str]:
     return sorted(h for h, n in counts.items() if n >= min_docs)
 
 
-@register("strip_repeated_lines")
 @dataclass(frozen=True)
 class StripRepeatedLines(Stage):
     """Remove lines whose normalized hash is in a precomputed table of corpus-wide repeats."""
+
+    name: ClassVar[str] = "strip_repeated_lines"
 
     table: str | None = param(
         None, "file of line hashes, one per line (None: metadata 'repeated_line_hashes' only)"

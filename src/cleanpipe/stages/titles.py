@@ -6,11 +6,10 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rapidfuzz import fuzz
 
-from cleanpipe.registry import register
 from cleanpipe.stage import (
     UNCHANGED,
     Line,
@@ -59,10 +58,11 @@ def title_key(line: str, *, strip_suffix: bool) -> str:
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
-@register("strip_duplicate_title")
 @dataclass(frozen=True)
 class StripDuplicateTitle(Stage):
     """Keep the title once: drop near-exact repeats of the first line further down the top."""
+
+    name: ClassVar[str] = "strip_duplicate_title"
 
     search_lines: int = param(
         12, "how many non-blank lines after the title to search for its repeats"
@@ -83,11 +83,7 @@ class StripDuplicateTitle(Stage):
         keys = _title_keys(title.text, metadata.get("title"))
         if not keys or min(len(k.split()) for k in keys) < self.min_words:
             return UNCHANGED
-        repeats = [
-            line
-            for line in lines[1 : 1 + self.search_lines]
-            if self._matches(line, keys)
-        ]
+        repeats = [line for line in lines[1 : 1 + self.search_lines] if self._matches(line, keys)]
         if not repeats:
             return UNCHANGED
         return StageOutput(tuple(remove_lines(repeats, "repeated_title")))

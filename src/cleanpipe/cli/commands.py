@@ -1,0 +1,375 @@
+"""The command line: a thin layer that parses options and calls the library."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from cleanpipe import __version__, registry
+from cleanpipe.cli.datasets import (
+    dataset_options,
+    engine_outcomes,
+    is_dataset,
+    run_dataset_command,
+)
+from cleanpipe.config import ConfigError
+from cleanpipe.pipeline import Pipeline
+from cleanpipe.runs.directory import (
+    DEFAULT_MAX_DOC_BYTES,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    RunError,
+    RunOptions,
+    RunResult,
+    run_directory,
+)
+
+PROGRESS_THRESHOLD = 50  # fewer files than this finish before a bar is worth drawing
+
+err = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    # The message is the user's own text (paths, YAML): never read it as rich markup.
+    err.print(
+        f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True
+    )
+    sys.exit(EXIT_USAGE)
+
+
+def _load_pipeline(config: Path | None) -> Pipeline:
+    try:
+        return Pipeline.from_yaml(config) if config else Pipeline.default()
+    except ConfigError as exc:
+        _fail(str(exc))
+        raise  # unreachable; keeps type checkers calm
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cleanpipe")
+def cli() -> None:
+    """Clean scraped web text and report every removal."""
+
+
+def _max_doc_bytes(megabytes: float | None) -> int | None:
+    if megabytes is None:
+        return DEFAULT_MAX_DOC_BYTES
+    if megabytes == 0:
+        return None  # no limit
+    return max(1, int(megabytes * 1e6))
+
+
+@cli.command()
+@click.argument("input_dir", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output directory: text/ (or the cleaned dataset), report.jsonl, summary.json.",
+)
+@click.option(
+    "--config",
+    "-c",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Pipeline YAML (default: the packaged default config).",
+)
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes (0: one per CPU core).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace a non-empty output directory.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Finish an interrupted run in --out: keep documents already done with the "
+    "same input and config, clean the rest.",
+)
+@click.option(
+    "--allow-nested",
+    is_flag=True,
+    help="Allow the output directory inside the input directory or vice versa.",
+)
+@click.option(
+    "--follow-symlinks", is_flag=True, help="Follow symlinks (still never out of the input tree)."
+)
+@click.option("--fail-fast", is_flag=True, help="Stop at the first document that errors.")
+@click.option(
+    "--max-doc-mb",
+    type=click.FloatRange(min=0),
+    default=None,
+    help=f"Cut larger documents there, at a line break, and mark them truncated in "
+    f"the report (0: no limit) [default: {DEFAULT_MAX_DOC_BYTES / 1e6:g}].",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary table.")
+@click.option(
+    "--html-report",
+    is_flag=True,
+    help="Also write the HTML audit report into OUT/report/ (see `cleanpipe report`).",
+)
+@dataset_options
+def run(
+    input_dir: Path,
+    out_dir: Path,
+    config: Path | None,
+    workers: int,
+    overwrite: bool,
+    resume: bool,
+    allow_nested: bool,
+    follow_symlinks: bool,
+    fail_fast: bool,
+    max_doc_mb: float | None,
+    quiet: bool,
+    html_report: bool,
+    **dataset: Any,
+) -> None:
+    """Clean every file under INPUT (a directory), or every row of INPUT (a .jsonl[.gz|.zst]
+    or .parquet file), into --out."""
+    pipeline = _load_pipeline(config)
+    if is_dataset(input_dir):
+        directory_only = {
+            "--resume": resume,
+            "--allow-nested": allow_nested,
+            "--follow-symlinks": follow_symlinks,
+            "--html-report": html_report,
+        }
+        try:
+            result = run_dataset_command(
+                input_dir,
+                out_dir,
+                pipeline,
+                workers=workers,
+                overwrite=overwrite,
+                fail_fast=fail_fast,
+                quiet=quiet,
+                directory_only=directory_only,
+                max_doc_bytes=_max_doc_bytes(max_doc_mb),
+                **dataset,
+            )
+        except RunError as exc:
+            _fail(str(exc))
+            return
+        if not quiet:
+            _print_summary(result)
+        sys.exit(result.exit_code)
+    options = RunOptions(
+        workers=workers or (os.cpu_count() or 1),
+        overwrite=overwrite,
+        resume=resume,
+        allow_nested=allow_nested,
+        follow_symlinks=follow_symlinks,
+        fail_fast=fail_fast,
+        max_doc_bytes=_max_doc_bytes(max_doc_mb),
+    )
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+    task = progress.add_task("cleaning", total=None)
+
+    def on_start(total: int) -> None:
+        progress.update(task, total=total)
+        if total >= PROGRESS_THRESHOLD:
+            progress.start()
+
+    try:
+        result = run_directory(
+            input_dir,
+            out_dir,
+            pipeline,
+            options,
+            progress=lambda n: progress.advance(task, n),
+            on_start=on_start,
+            outcomes=engine_outcomes(dataset["engine"], workers, dataset["ray_address"]),
+        )
+    except RunError as exc:
+        _fail(str(exc))
+        return
+    except KeyboardInterrupt:  # before the first document: nothing written to report yet
+        err.print("interrupted before any document was cleaned", highlight=False)
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        progress.stop()
+    if not quiet:
+        _print_summary(result)
+    if html_report:
+        _write_html_report(out_dir, input_dir, quiet, options.workers)
+    sys.exit(result.exit_code)
+
+
+def _print_summary(result: RunResult) -> None:
+    totals = result.summary.to_dict()
+    table = Table(
+        title=f"cleanpipe: {totals['documents']} documents in "
+        f"{result.elapsed_seconds:.1f}s -> {result.out_dir}"
+    )
+    table.add_column("stage/rule")
+    table.add_column("documents", justify="right")
+    table.add_column("lines", justify="right")
+    table.add_column("chars", justify="right")
+    for key, stats in totals["rules"].items():
+        table.add_row(key, str(stats["documents"]), str(stats["lines"]), str(stats["chars"]))
+    err.print(table)
+    statuses = ", ".join(f"{k} {v}" for k, v in totals["by_status"].items()) or "none"
+    err.print(
+        f"status: {statuses}; removed {totals['removed_share']:.1%} of "
+        f"{totals['chars_in']} characters",
+        highlight=False,
+    )
+    if totals["truncated"]:
+        err.print(
+            f"[yellow]truncated:[/] {totals['truncated']} documents were cut at "
+            "--max-doc-mb (metadata 'truncated' in report.jsonl)",
+            highlight=False,
+        )
+    if result.interrupted:
+        err.print("[yellow]interrupted:[/] outputs and report cover the documents above")
+    if result.stopped_early:
+        err.print("[yellow]stopped at the first error (--fail-fast)[/]")
+
+
+@cli.command()
+def stages() -> None:
+    """List every stage with its YAML name, parameters, defaults and purpose."""
+    try:
+        available = registry.available()
+    except registry.RegistryError as exc:
+        _fail(str(exc))
+        return
+    for name, cls in available.items():
+        click.echo(click.style(name, bold=True) + f"  {_purpose(cls)}")
+        for field in cls.parameters():
+            default = _show_default(field.default)
+            click.echo(f"    {field.name} = {default}  # {field.metadata.get('doc', '')}")
+        click.echo()
+
+
+def _purpose(cls: Any) -> str:
+    return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+
+def _show_default(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(map(str, value)) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "null" if value is None else str(value)
+
+
+@cli.command("check-config")
+@click.argument("config", type=click.Path(path_type=Path, dir_okay=False))
+def check_config(config: Path) -> None:
+    """Validate CONFIG without processing anything."""
+    pipeline = _load_pipeline(config)
+    click.echo(
+        f"{config}: ok ({len(pipeline.stages)} stages: "
+        f"{', '.join(s.name for s in pipeline.stages)})"
+    )
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--input",
+    "-i",
+    "input_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where the run's inputs are now (default: the directory summary.json records).",
+)
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes writing document pages (0: one per CPU core).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+def report(out_dir: Path, input_dir: Path | None, workers: int, quiet: bool) -> None:
+    """Write the HTML audit report of the run in OUT_DIR into OUT_DIR/report/."""
+    _write_html_report(out_dir, input_dir, quiet, workers or (os.cpu_count() or 1))
+
+
+def _write_html_report(out_dir: Path, input_dir: Path | None, quiet: bool, workers: int) -> None:
+    from cleanpipe.report.html import ReportError, write_report
+
+    try:
+        stats = write_report(out_dir, input_dir, workers=workers)
+    except (ReportError, OSError) as exc:
+        _fail(str(exc))
+        return
+    if not quiet:
+        err.print(
+            f"report: {stats.path / 'index.html'} ({stats.documents:,} documents, "
+            f"{stats.files:,} files, {stats.bytes / 1e6:.1f} MB, {stats.seconds:.1f}s)",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        if stats.inputs_missing:
+            err.print(
+                f"note: {stats.inputs_missing:,} documents shown without their input "
+                "text (each page says why; moved inputs: pass --input DIR)",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--config",
+    "-c",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Pipeline YAML (default: the packaged default config).",
+)
+@click.option(
+    "--context",
+    "-C",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Show only lines within N lines of a removal.",
+)
+@click.option("--output", "show_output", is_flag=True, help="Also print the clean output.")
+def diff(file: Path, config: Path | None, context: int | None, show_output: bool) -> None:
+    """Clean FILE now and show its removals in colour, by stage, in the terminal."""
+    from cleanpipe.report.diffview import clean_path, diff_view
+
+    pipeline = _load_pipeline(config)
+    try:
+        result = clean_path(file, pipeline)
+    except OSError as exc:
+        _fail(f"cannot read {file}: {exc.strerror or exc}")
+        return
+    stages = [stage.name for stage in pipeline.stages if stage.removes]
+    Console().print(
+        diff_view(result, stages, context=context, title=str(file), show_output=show_output),
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def main() -> None:
+    cli(prog_name="cleanpipe")

@@ -1,0 +1,1 @@
+"""What stages call: trafilatura's extraction with page metadata, and the gate in front of ftfy."""

@@ -1,0 +1,141 @@
+"""JSON Lines in and out, plain or compressed (`.gz`, `.zst`), read and written in batches.
+
+Lines travel to workers as raw bytes and are parsed there, so a pool spends its cores on
+JSON too, not only on cleaning. A record's other fields are written back as they were read
+(same keys, same order, same values).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from cleanpipe.io.rows import Fields, clean_row, error_record, report_columns, row_id
+from cleanpipe.pipeline import Pipeline
+
+
+def _zstandard() -> Any:
+    try:
+        import zstandard
+    except ImportError:  # optional dependency
+        raise ImportError(
+            "reading or writing .zst files needs zstandard: pip install 'cleanpipe[zstd]'"
+        ) from None
+    return zstandard
+
+
+def open_binary(path: Path, mode: str = "rb") -> IO[bytes]:
+    """Open `path` for binary reading or writing, (de)compressing by its suffix."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        # mtime=0: the same rows give the same bytes on every run
+        if "w" in mode:
+            return gzip.GzipFile(path, mode, mtime=0)  # type: ignore[return-value]
+        return gzip.open(path, mode)  # type: ignore[return-value]
+    if name.endswith(".zst"):
+        stream = _zstandard().open(path, mode)
+        # zstandard's reader cannot iterate lines itself; a buffer on top can
+        return stream if "w" in mode else io.BufferedReader(stream)  # type: ignore[no-any-return]
+    return path.open(mode)  # type: ignore[return-value]
+
+
+def read_batches(path: Path, batch_size: int) -> Iterator[list[bytes]]:
+    """The file's non-blank lines, `batch_size` at a time (blank lines are not rows)."""
+    batch: list[bytes] = []
+    with open_binary(path) as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            batch.append(line)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True)
+class JsonlBatch:
+    """What a worker needs to clean one batch of lines."""
+
+    first_row: int
+    lines: list[bytes]
+
+
+@dataclass(frozen=True)
+class RowSettings:
+    """How rows are read and written; the same for every batch of a run."""
+
+    fields: Fields = field(default_factory=Fields)
+    path: str | None = None  # the input file's name, recorded as each row's `path`
+    output: str | None = None  # the output file's name, recorded for rows written
+    report_columns: bool = False
+    keep_dropped: bool = False
+    max_bytes: int | None = None  # longer texts are cut (see clean_row)
+
+
+def clean_batch(
+    pipeline: Pipeline, settings: RowSettings, batch: JsonlBatch
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Clean a batch of JSON lines: (output lines, one report record per row)."""
+    lines: list[str] = []
+    records: list[dict[str, Any]] = []
+    for offset, raw in enumerate(batch.lines):
+        row = batch.first_row + offset
+        parsed = _parse(raw)
+        if isinstance(parsed, str):  # unreadable: reported, and not written (no row to keep)
+            records.append(error_record(pipeline, str(row), parsed, settings.path))
+            continue
+        doc_id = row_id(parsed.get(settings.fields.id), row)
+        text, record = clean_row(
+            pipeline,
+            doc_id,
+            parsed.get(settings.fields.text),
+            text_field=settings.fields.text,
+            path=settings.path,
+            output=settings.output,
+            max_bytes=settings.max_bytes,
+        )
+        records.append(record)
+        if record["status"] == "ok" or settings.keep_dropped:
+            parsed[settings.fields.text] = text
+            if settings.report_columns:
+                parsed.update(report_columns(record))
+            lines.append(json.dumps(parsed, ensure_ascii=False) + "\n")
+    return lines, records
+
+
+def _parse(raw: bytes) -> dict[str, Any] | str:
+    """The record on a line, or the reason it is not one."""
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "line is not UTF-8"
+    except json.JSONDecodeError as exc:
+        return f"invalid JSON: {exc.msg} (column {exc.colno})"
+    if not isinstance(value, dict):
+        return f"a JSON {type(value).__name__}, not an object"
+    return value
+
+
+class JsonlWriter:
+    """Writes lines to a temporary file renamed into place on `close`: never half a file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # keep the real suffix last so the right compression is chosen
+        self._temporary = path.with_name(f".tmp.{os.getpid()}.{path.name}")
+        self._handle = open_binary(self._temporary, "wb")
+
+    def write(self, lines: list[str]) -> None:
+        self._handle.write("".join(lines).encode("utf-8"))
+
+    def close(self) -> None:
+        self._handle.close()
+        self._temporary.replace(self.path)

@@ -1,0 +1,1 @@
+"""What a run tells its user: the corpus summary, the terminal diff and the HTML audit report."""

@@ -1,0 +1,1 @@
+"""Runs over many documents: a directory, a dataset file, resume, and Ray Data."""

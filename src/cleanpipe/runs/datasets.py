@@ -1,0 +1,196 @@
+"""Running a pipeline over one JSONL or Parquet file: batches out to workers, rows back in order.
+
+The output keeps the input's format and compression (`OUT/<input name>`), next to the same
+`report.jsonl` and `summary.json` as a directory run. Workers (a local process pool, or Ray
+through `cleanpipe.runs.ray`) only compute; the main process writes, so the bytes are the same
+whatever the engine or the worker count.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from cleanpipe.io import jsonl, parquet
+from cleanpipe.io.formats import detect_format
+from cleanpipe.io.jsonl import RowSettings
+from cleanpipe.io.rows import Fields
+from cleanpipe.pipeline import Pipeline
+from cleanpipe.report.summary import Summary
+from cleanpipe.runs.directory import DEFAULT_MAX_DOC_BYTES, RunError, RunResult, write_atomic
+
+# An ordered map: apply a function to every item, yield the results in input order.
+BatchMap = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
+
+
+@dataclass(frozen=True)
+class DatasetOptions:
+    fields: Fields = field(default_factory=Fields)
+    report_columns: bool = False  # write cleanpipe_status/_reason/_report next to the text
+    keep_dropped: bool = False  # keep dropped and failed rows (with an empty text)
+    batch_size: int = 1000
+    workers: int = 1
+    overwrite: bool = False
+    fail_fast: bool = False
+    max_doc_bytes: int | None = DEFAULT_MAX_DOC_BYTES  # longer texts are cut, as for files
+
+
+def check_paths(input_path: Path, out_dir: Path, overwrite: bool) -> str:
+    """The input's format, after checking the input file and the output directory."""
+    if not input_path.exists():
+        raise RunError(f"input not found: {input_path}")
+    kind = detect_format(input_path)
+    if kind is None or not input_path.is_file():
+        raise RunError(
+            f"not a JSONL or Parquet file: {input_path} "
+            "(expected .jsonl, .jsonl.gz, .jsonl.zst or .parquet)"
+        )
+    if out_dir.exists() and not out_dir.is_dir():
+        raise RunError(f"output path exists and is not a directory: {out_dir}")
+    if out_dir.exists() and any(out_dir.iterdir()) and not overwrite:
+        raise RunError(f"output directory {out_dir} is not empty; pass --overwrite to replace it")
+    if out_dir.resolve() == input_path.parent.resolve():
+        raise RunError(f"output directory {out_dir} holds the input; choose another one")
+    return kind
+
+
+def run_dataset(
+    input_path: Path,
+    out_dir: Path,
+    pipeline: Pipeline,
+    options: DatasetOptions = DatasetOptions(),  # frozen, so sharing it is safe
+    progress: Callable[[int], Any] | None = None,
+    batch_map: BatchMap | None = None,
+) -> RunResult:
+    """Clean every row of `input_path` into `out_dir/<input name>`; see the README."""
+    kind = check_paths(input_path, out_dir, options.overwrite)
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    settings = RowSettings(
+        options.fields,
+        path=input_path.name,
+        output=input_path.name,
+        report_columns=options.report_columns,
+        keep_dropped=options.keep_dropped,
+        max_bytes=options.max_doc_bytes,
+    )
+    target = out_dir / input_path.name
+    tasks: Iterable[Any]
+    if kind == "jsonl":
+        work: Callable[[Any], Any] = partial(jsonl.clean_batch, pipeline, settings)
+        tasks = _numbered(jsonl.read_batches(input_path, options.batch_size), jsonl.JsonlBatch)
+        writer: Any = jsonl.JsonlWriter(target)
+    else:
+        work = partial(parquet.clean_batch, pipeline, settings)
+        schema = parquet.output_schema(
+            parquet.input_schema(input_path), options.fields, options.report_columns
+        )
+        tasks = _numbered(
+            parquet.read_batches(input_path, options.batch_size), parquet.ParquetBatch
+        )
+        writer = parquet.ParquetWriter(target, schema)
+    mapper = batch_map or local_map(options.workers)
+    summary = Summary()
+    interrupted = stopped_early = False
+    fd = os.open(out_dir / "report.jsonl", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        for rows, records in mapper(work, tasks):
+            writer.write(rows)
+            os.write(
+                fd,
+                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"),
+            )
+            for record in records:
+                summary.add(record)
+            if progress is not None:
+                progress(len(records))
+            # the batch holding the first error is finished, then the run stops
+            if options.fail_fast and any(r["status"] == "error" for r in records):
+                stopped_early = True
+                break
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        os.close(fd)
+        writer.close()  # a valid file holding the rows finished so far
+    elapsed = time.perf_counter() - started
+    totals = summary.to_dict()
+    totals.update(
+        config=pipeline.to_config(),
+        config_sha256=pipeline.config_hash,
+        input=str(input_path.resolve()),
+        elapsed_seconds=round(elapsed, 3),
+        interrupted=interrupted,
+        stopped_early=stopped_early,
+    )
+    write_atomic(
+        out_dir / "summary.json", (json.dumps(totals, indent=2, ensure_ascii=False) + "\n").encode()
+    )
+    return RunResult(out_dir, summary, elapsed, interrupted, stopped_early)
+
+
+def _numbered(batches: Iterable[Any], make: Callable[[int, Any], Any]) -> Iterator[Any]:
+    """Tag each batch with the row number of its first row (ids of rows without one)."""
+    first = 0
+    for batch in batches:
+        yield make(first, batch)
+        first += len(batch)
+
+
+def local_map(workers: int) -> BatchMap:
+    """An ordered map on this machine: inline, or a process pool with a bounded window."""
+
+    def mapper(work: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        pending = iter(items)
+        head = list(itertools.islice(pending, 2))
+        if workers <= 1 or len(head) < 2:  # one batch: a pool would only add its start-up
+            yield from map(work, itertools.chain(head, pending))
+            return
+        items = itertools.chain(head, pending)
+        context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
+        # The function (and its pipeline) goes to each worker once; models load once.
+        with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool:
+            yield from windowed(
+                lambda item: pool.apply_async(_work_in_worker, (item,)).get, items, 2 * workers
+            )
+
+    return mapper
+
+
+def windowed(
+    submit: Callable[[Any], Callable[[], Any]], items: Iterable[Any], window: int
+) -> Iterator[Any]:
+    """Submit items as results are taken, keeping at most `window` in flight, in order.
+
+    `pool.imap` would read the whole input ahead of the workers; a bounded window keeps the
+    memory flat on a file of any size. `submit` returns a function that waits for the result.
+    """
+    pending: deque[Callable[[], Any]] = deque()
+    for item in items:
+        pending.append(submit(item))
+        if len(pending) >= window:
+            yield pending.popleft()()
+    while pending:
+        yield pending.popleft()()
+
+
+_worker_work: Callable[[Any], Any] | None = None
+
+
+def _init_worker(work: Callable[[Any], Any]) -> None:
+    global _worker_work
+    _worker_work = work
+
+
+def _work_in_worker(item: Any) -> Any:
+    assert _worker_work is not None
+    return _worker_work(item)
