@@ -1,0 +1,1 @@
+"""Python definitions of what the native core computes, kept as oracles for its tests only."""
