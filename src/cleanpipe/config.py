@@ -15,6 +15,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from cleanpipe import registry
+from cleanpipe.optional import MissingDependencyError
 from cleanpipe.stage import Stage
 
 MAX_CONFIG_BYTES = 1_000_000
@@ -110,7 +111,7 @@ def make_stage(cls: type[Stage], params: Mapping[str, Any], where: str = "") -> 
         return adapter.validate_python(dict(params))
     except ValidationError as exc:
         raise ConfigError(prefix + _first_error(exc)) from None
-    except (TypeError, ValueError) as exc:  # raised by a stage's own __post_init__ checks
+    except (TypeError, ValueError, MissingDependencyError) as exc:  # a stage's __post_init__
         raise ConfigError(f"{prefix}{exc}") from None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from bisect import bisect_right
@@ -29,8 +30,7 @@ class Pipeline:
 
     def __init__(self, stages: Sequence[Stage], name: str = "custom") -> None:
         for stage in stages:
-            if not isinstance(stage, Stage):
-                raise TypeError(f"not a stage: {stage!r}")
+            _check_stage(stage)
         self.stages: tuple[Stage, ...] = tuple(stages)
         self.name = name
         _check_extraction_order(self.stages)
@@ -135,6 +135,8 @@ class Pipeline:
             started = perf_counter()
             try:
                 output = stage(text, metadata)
+                if stage.removes:
+                    _check_removals(output.edits)
                 new_text = apply_edits(text, output.edits)
             except Exception as exc:  # one document's failure must not end a run
                 return finish("error", f"stage {stage.name}: {type(exc).__name__}: {exc}")
@@ -172,6 +174,18 @@ class Pipeline:
         return f"Pipeline({[s.name for s in self.stages]!r}, name={self.name!r})"
 
 
+def _check_stage(stage: Any) -> None:
+    """A stage must be a frozen dataclass: hashed for the config, pickled for workers."""
+    if not isinstance(stage, Stage):
+        raise TypeError(f"not a stage: {stage!r}")
+    params = getattr(type(stage), "__dataclass_params__", None)
+    if not dataclasses.is_dataclass(stage) or params is None or not params.frozen:
+        raise TypeError(
+            f"stage {stage.name} ({type(stage).__qualname__}) must be a frozen dataclass: "
+            "decorate it with @dataclass(frozen=True)"
+        )
+
+
 def _check_extraction_order(stages: Sequence[Stage]) -> None:
     """An extracting stage replaces the text wholesale: a removal made before it would be
     positioned in a text the report no longer describes, so it must come first."""
@@ -183,6 +197,18 @@ def _check_extraction_order(stages: Sequence[Stage]) -> None:
                     f"stage {stage.name} (stages[{index}]) replaces the text, so it must come "
                     f"before every stage that removes text ({', '.join(before)})"
                 )
+
+
+def _check_removals(edits: Sequence[Edit]) -> None:
+    """A removing stage's edits are reported as removed text: one that put text back in
+    would be reported as removing what the output still holds."""
+    for edit in edits:
+        if edit.replacement:
+            raise ValueError(
+                f"a removing stage may only remove text, but rule {edit.rule!r} replaced "
+                f"[{edit.start}:{edit.end}] with {edit.replacement[:40]!r} (set removes = False "
+                "for a stage that rewrites)"
+            )
 
 
 def _locate(

@@ -39,9 +39,10 @@ def param(default: Any, doc: str) -> Any:
 class Stage:
     """Base class of every stage.
 
-    Subclasses are `@dataclass(frozen=True)` classes registered under a YAML name. `removes`
-    says whether their edits are content removals (reported one by one) or rewrites of form
-    such as whitespace or mojibake (counted per rule).
+    Subclasses are `@dataclass(frozen=True)` classes (the pipeline refuses others) named for
+    YAML by `name` (or `@register`; unnamed, a stage goes by its class name). `removes` says
+    whether their edits are content removals (reported one by one, so their replacements
+    must be empty) or rewrites of form such as whitespace or mojibake (counted per rule).
     """
 
     name: ClassVar[str] = ""
@@ -51,6 +52,11 @@ class Stage:
     extracts: ClassVar[bool] = False
     # A stage tuned for naive full-page text, skipped on text an extractor produced.
     naive_text_only: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__:  # unregistered: reported under its class name
+            cls.name = cls.__name__
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
         raise NotImplementedError

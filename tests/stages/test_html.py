@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -130,19 +131,10 @@ def test_nothing_extracted_is_a_reported_drop(monkeypatch):
 
 
 def test_missing_trafilatura_gives_an_install_hint(monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_trafilatura(name, *args, **kwargs):
-        if name.startswith("trafilatura"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_trafilatura)
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # what an uninstalled module looks like
     result = Pipeline([ExtractHtml()]).clean(PAGE, {"format": "html"})
     assert result.status == "error"
-    assert "pip install 'cleanpipe[html]'" in (result.reason or "")
+    assert "HTML input needs trafilatura: pip install 'cleanpipe[html]'" in (result.reason or "")
 
 
 def test_stage_rejects_contradictory_bias():

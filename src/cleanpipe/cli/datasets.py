@@ -7,7 +7,6 @@ only dispatches here.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from cleanpipe.io.formats import detect_format
 from cleanpipe.io.rows import Fields
+from cleanpipe.optional import MissingDependencyError, requires
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.runs.datasets import DatasetOptions, run_dataset
 from cleanpipe.runs.directory import Outcomes, RunError, RunResult
@@ -97,8 +97,10 @@ def engine_outcomes(engine: str, workers: int, ray_address: str | None) -> Outco
 def _connect_ray(address: str | None) -> None:
     """Start or join Ray before anything is written, so a failure is a clean exit 2; it is
     shut down when the process ends."""
-    if importlib.util.find_spec("ray") is None:
-        raise RunError("--engine ray needs Ray: pip install 'cleanpipe[ray]'")
+    try:
+        requires("ray", extra="ray", purpose="--engine ray", name="Ray")
+    except MissingDependencyError as exc:
+        raise RunError(str(exc)) from None
     from cleanpipe.runs.ray import connect
 
     connect(address)

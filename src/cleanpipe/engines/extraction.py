@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cleanpipe.optional import requires
+
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")
 MAX_HTML_BYTES = 64 * 1024 * 1024  # a gzip bomb must not fill a worker's memory
 METADATA_FIELDS = ("title", "author", "date", "sitename", "url", "hostname", "description")
@@ -33,11 +35,6 @@ _PAGE_START = re.compile(
 # Extracted text adds list markers ("- ") and table separators (" | ") to the page's text;
 # on the 181 dev pages the balanced output never exceeded the page text, so 1.5 is slack.
 _PAGE_TEXT_MARGIN = 1.5
-INSTALL_HINT = "HTML input needs trafilatura: pip install 'cleanpipe[html]'"
-
-
-class HtmlUnavailableError(RuntimeError):
-    """trafilatura is not installed; the message says how to install it."""
 
 
 def is_html_name(name: str) -> bool:
@@ -190,10 +187,7 @@ def _replace(options: ExtractOptions, **changes: Any) -> ExtractOptions:
 
 
 def _require_trafilatura() -> None:
-    try:
-        import trafilatura  # noqa: F401
-    except ImportError:
-        raise HtmlUnavailableError(INSTALL_HINT) from None
+    requires("trafilatura", extra="html", purpose="HTML input")
 
 
 def _trafilatura(

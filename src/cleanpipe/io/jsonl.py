@@ -17,17 +17,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleanpipe.io.rows import Fields, clean_row, error_record, report_columns, row_id
+from cleanpipe.optional import load
 from cleanpipe.pipeline import Pipeline
 
 
 def _zstandard() -> Any:
-    try:
-        import zstandard
-    except ImportError:  # optional dependency
-        raise ImportError(
-            "reading or writing .zst files needs zstandard: pip install 'cleanpipe[zstd]'"
-        ) from None
-    return zstandard
+    return load("zstandard", extra="zstd", purpose="reading or writing .zst files")
 
 
 def open_binary(path: Path, mode: str = "rb") -> IO[bytes]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cleanpipe.io.jsonl import RowSettings
 from cleanpipe.io.rows import REPORT_COLUMNS, Fields, clean_row, row_id
+from cleanpipe.optional import load
 from cleanpipe.pipeline import Pipeline
 
 if TYPE_CHECKING:
@@ -23,11 +24,7 @@ if TYPE_CHECKING:
 
 
 def pyarrow() -> Any:
-    try:
-        import pyarrow
-    except ImportError:  # optional dependency
-        raise ImportError("Parquet needs pyarrow: pip install 'cleanpipe[parquet]'") from None
-    return pyarrow
+    return load("pyarrow", extra="parquet", purpose="Parquet")
 
 
 def clean_table(

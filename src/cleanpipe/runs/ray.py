@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
 from cleanpipe.io.parquet import clean_table
+from cleanpipe.optional import load
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.runs.datasets import BatchMap, windowed
 from cleanpipe.runs.directory import Outcomes, RunError, clean_file
@@ -29,11 +30,7 @@ FILES_PER_TASK = 32  # enough work per task to hide Ray's per-call overhead (abo
 
 
 def _ray() -> Any:
-    try:
-        import ray
-    except ImportError:  # optional dependency
-        raise ImportError("cleanpipe.runs.ray needs Ray: pip install 'cleanpipe[ray]'") from None
-    return ray
+    return load("ray", extra="ray", purpose="cleanpipe.runs.ray", name="Ray")
 
 
 class _CleanBatch:

