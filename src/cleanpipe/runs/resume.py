@@ -92,7 +92,14 @@ def plan_resume(
     return plan, keep_lines, keep_bytes
 
 
+# Only these records are finished: an `error` (an output the full disk refused, a file that
+# could not be read) is retried, whatever its input hash says.
+FINISHED = frozenset({"ok", "dropped"})
+
+
 def _still_valid(root: Path, text_dir: Path, entry: Entry, record: dict[str, Any]) -> bool:
+    if record.get("status") not in FINISHED:
+        return False
     if record.get("status") == "ok" and not (text_dir / output_name(entry.relative)).is_file():
         return False
     recorded = (record.get("metadata") or {}).get("bytes_sha256")
