@@ -26,7 +26,14 @@ from cleanpipe.io.jsonl import RowSettings
 from cleanpipe.io.rows import Fields
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.report.summary import Summary
-from cleanpipe.runs.directory import DEFAULT_MAX_DOC_BYTES, RunError, RunResult, write_atomic
+from cleanpipe.runs.directory import (
+    DEFAULT_MAX_DOC_BYTES,
+    RunError,
+    RunResult,
+    directory_empty,
+    lock_output,
+    write_atomic,
+)
 
 # An ordered map: apply a function to every item, yield the results in input order.
 BatchMap = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
@@ -56,7 +63,7 @@ def check_paths(input_path: Path, out_dir: Path, overwrite: bool) -> str:
         )
     if out_dir.exists() and not out_dir.is_dir():
         raise RunError(f"output path exists and is not a directory: {out_dir}")
-    if out_dir.exists() and any(out_dir.iterdir()) and not overwrite:
+    if not directory_empty(out_dir) and not overwrite:
         raise RunError(f"output directory {out_dir} is not empty; pass --overwrite to replace it")
     if out_dir.resolve() == input_path.parent.resolve():
         raise RunError(f"output directory {out_dir} holds the input; choose another one")
@@ -73,8 +80,20 @@ def run_dataset(
 ) -> RunResult:
     """Clean every row of `input_path` into `out_dir/<input name>`; see the README."""
     kind = check_paths(input_path, out_dir, options.overwrite)
+    with lock_output(out_dir):
+        return _run_dataset(input_path, out_dir, pipeline, options, progress, batch_map, kind)
+
+
+def _run_dataset(
+    input_path: Path,
+    out_dir: Path,
+    pipeline: Pipeline,
+    options: DatasetOptions,
+    progress: Callable[[int], Any] | None,
+    batch_map: BatchMap | None,
+    kind: str,
+) -> RunResult:
     started = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
     settings = RowSettings(
         options.fields,
         path=input_path.name,

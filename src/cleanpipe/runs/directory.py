@@ -33,6 +33,7 @@ from cleanpipe.io.readers import (
 )
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.report.summary import Summary
+from cleanpipe.runs.lock import LOCK_NAME, OutputLock, OutputLockedError
 from cleanpipe.runs.resume import (
     TEMP_PREFIX,
     TEMP_SUFFIX,
@@ -186,11 +187,16 @@ def check_directories(input_dir: Path, out_dir: Path, options: RunOptions) -> No
         )
     if out_dir.exists() and not out_dir.is_dir():
         raise RunError(f"output path exists and is not a directory: {out_dir}")
-    if out_dir.exists() and any(out_dir.iterdir()) and not (options.overwrite or options.resume):
+    if not directory_empty(out_dir) and not (options.overwrite or options.resume):
         raise RunError(
             f"output directory {out_dir} is not empty; pass --overwrite to replace it "
             "or --resume to finish an interrupted run"
         )
+
+
+def directory_empty(out_dir: Path) -> bool:
+    """Whether `out_dir` is missing or holds nothing but a lock file (left by a crash)."""
+    return not out_dir.exists() or all(p.name == LOCK_NAME for p in out_dir.iterdir())
 
 
 def write_atomic(path: Path, data: bytes, made: set[Path] | None = None) -> None:
@@ -238,6 +244,29 @@ def run_directory(
     `outcomes` replaces the local process pool (`cleanpipe.runs.ray` passes one that cleans on Ray).
     """
     check_directories(input_dir, out_dir, options)
+    with lock_output(out_dir):
+        return _run_directory(input_dir, out_dir, pipeline, options, progress, on_start, outcomes)
+
+
+def lock_output(out_dir: Path) -> OutputLock:
+    """Hold `out_dir` for this run (see `runs.lock`); RunError while another run holds it."""
+    try:
+        return OutputLock(out_dir)
+    except OutputLockedError as exc:
+        raise RunError(str(exc)) from None
+    except OSError as exc:
+        raise RunError(f"cannot prepare output directory {out_dir}: {exc}") from None
+
+
+def _run_directory(
+    input_dir: Path,
+    out_dir: Path,
+    pipeline: Pipeline,
+    options: RunOptions,
+    progress: Callable[[int], Any] | None,
+    on_start: Callable[[int], Any] | None,
+    outcomes: Outcomes | None,
+) -> RunResult:
     started = time.perf_counter()
     exclude = out_dir if options.allow_nested else None
     entries = list(scan(input_dir, follow_symlinks=options.follow_symlinks, exclude=exclude))
