@@ -1,7 +1,7 @@
 """Loading and validating pipeline configs: YAML (safely) or plain dicts, into stage instances.
 
-Every problem becomes one `ConfigError` line that names the file, the entry and the fix, and
-is raised before any document is touched.
+Every problem becomes one line of a `ConfigError` that names the file, the entry and the
+fix; all of a config's problems are listed at once, before any document is touched.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ MAX_CONFIG_BYTES = 1_000_000
 
 
 class ConfigError(ValueError):
-    """A config that cannot be used; the message is one line meant for the user."""
+    """A config that cannot be used; the message holds one line per problem, for the user."""
 
 
 def load_yaml(path: str | Path) -> Any:
@@ -55,19 +55,33 @@ def load_yaml(path: str | Path) -> Any:
 
 
 def build_stages(config: Any, source: str = "<config>") -> list[Stage]:
-    """Turn a config mapping (`{"stages": [...]}`) into stage instances, validating everything."""
+    """Turn a config mapping (`{"stages": [...]}`) into stage instances, validating everything.
+
+    Every problem found is reported, one line each: a user fixes a config in one go.
+    """
     if not isinstance(config, Mapping):
         raise ConfigError(f"{source}: expected a mapping with a 'stages' list at the top")
-    unknown_keys = sorted(set(config) - {"stages", "name", "description"})
-    if unknown_keys:
-        raise ConfigError(
-            f"{source}: unknown top-level key {unknown_keys[0]!r} "
-            "(allowed: stages, name, description)"
-        )
+    problems = [
+        f"{source}: unknown top-level key {key!r} (allowed: stages, name, description)"
+        for key in sorted(set(config) - {"stages", "name", "description"}, key=str)
+    ]
     entries = config.get("stages")
     if not isinstance(entries, Sequence) or isinstance(entries, (str, bytes)):
-        raise ConfigError(f"{source}: 'stages' must be a list of stage entries")
-    return [_build_stage(entry, f"{source}: stages[{i}]") for i, entry in enumerate(entries)]
+        problems.append(f"{source}: 'stages' must be a list of stage entries")
+        raise ConfigError("\n".join(problems))
+    try:
+        registry.available()  # plugins load here: a broken or clashing one is a config error
+    except registry.RegistryError as exc:
+        raise ConfigError(str(exc)) from None
+    stages: list[Stage] = []
+    for index, entry in enumerate(entries):
+        try:
+            stages.append(_build_stage(entry, f"{source}: stages[{index}]"))
+        except ConfigError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return stages
 
 
 def _build_stage(entry: Any, where: str) -> Stage:
@@ -75,7 +89,8 @@ def _build_stage(entry: Any, where: str) -> Stage:
     stages = registry.available()
     cls = stages.get(name)
     if cls is None:
-        raise ConfigError(f"{where}: unknown stage {name!r}{_suggest(name, stages)}")
+        hint = _suggest(name, stages) or f" (available: {', '.join(stages)})"
+        raise ConfigError(f"{where}: unknown stage {name!r}{hint}")
     return make_stage(cls, params, f"{where} ({name})")
 
 
@@ -97,26 +112,28 @@ def _split_entry(entry: Any, where: str) -> tuple[str, dict[str, Any]]:
 
 
 def make_stage(cls: type[Stage], params: Mapping[str, Any], where: str = "") -> Stage:
-    """Build one stage from parameters, validated against its fields."""
+    """Build one stage from parameters, validated against its fields (every problem listed)."""
     prefix = f"{where}: " if where else ""
     known = {f.name for f in cls.parameters()}
-    for key in params:
-        if key not in known:
-            raise ConfigError(
-                f"{prefix}unknown parameter {key!r}{_suggest(str(key), known)}"
-                + (f" (parameters: {', '.join(sorted(known))})" if known else " (it takes none)")
-            )
+    problems = [
+        f"{prefix}unknown parameter {key!r}{_suggest(str(key), known)}"
+        + (f" (parameters: {', '.join(sorted(known))})" if known else " (it takes none)")
+        for key in params
+        if key not in known
+    ]
     adapter = TypeAdapter(cls)
     try:
-        return adapter.validate_python(dict(params))
+        stage = adapter.validate_python({k: v for k, v in params.items() if k in known})
     except ValidationError as exc:
-        raise ConfigError(prefix + _first_error(exc)) from None
+        problems.extend(prefix + _describe(error) for error in exc.errors())
     except (TypeError, ValueError, MissingDependencyError) as exc:  # a stage's __post_init__
-        raise ConfigError(f"{prefix}{exc}") from None
+        problems.append(f"{prefix}{exc}")
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return stage
 
 
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
+def _describe(error: Any) -> str:
     loc = ".".join(str(part) for part in error["loc"])
     message = error["msg"][0].lower() + error["msg"][1:]
     got = error.get("input")

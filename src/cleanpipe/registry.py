@@ -58,7 +58,6 @@ def _load_entry_points() -> None:
     global _entry_points_loaded
     if _entry_points_loaded:
         return
-    _entry_points_loaded = True
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         try:
             cls = entry.load()
@@ -66,8 +65,11 @@ def _load_entry_points() -> None:
             raise RegistryError(
                 f"plugin stage {entry.name!r} ({entry.value}) failed: {exc}"
             ) from exc
-        if entry.name not in _STAGES:
+        try:  # a plugin under a built-in's (or another plugin's) name is an error, never skipped
             register(entry.name)(cls)
+        except RegistryError as exc:
+            raise RegistryError(f"plugin stage {entry.name!r} ({entry.value}): {exc}") from None
+    _entry_points_loaded = True  # only once all loaded: a failure is reported every time
 
 
 def available() -> dict[str, type[Stage]]:

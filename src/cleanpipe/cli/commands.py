@@ -39,9 +39,10 @@ err = Console(stderr=True)
 
 def _fail(message: str) -> None:
     # The message is the user's own text (paths, YAML): never read it as rich markup.
-    err.print(
-        f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True, soft_wrap=True
-    )
+    for line in message.splitlines() or [""]:  # a config's problems: one line each
+        err.print(
+            f"[bold red]error:[/] {escape(line)}", highlight=False, markup=True, soft_wrap=True
+        )
     sys.exit(EXIT_USAGE)
 
 
