@@ -2,13 +2,18 @@
 """Train the two-pass line classifier of `strip_boilerplate` and report cross-validated quality.
 
     pip install -e '.[train]'
-    python training/train_boilerplate.py --input DEV/input --gold DEV/gold \\
-        --manifest DEV/manifest.json [--folds 5] [--out MODEL.json]
+    python training/train_boilerplate.py --data ../shared/evalset/dev \\
+        --data ../shared/evalset/train [--folds 5] [--out MODEL.json]
+
+`--data DIR` (repeatable) reads DIR/input, DIR/gold and DIR/manifest.json; each page's subset
+is the manifest's `subset` (else the folder's name) and its site the manifest's `site` (else the
+host of its URL; a page without one is its own group).
 
 Labels come from the gold texts: a line is article text when most of the 4-token shingles that
 touch its tokens (the shingles across its edges included, so a short subheading is judged in
-context) occur in the gold. Each line weighs its share of its document's tokens, as the metric
-weighs documents equally. Folds are grouped by site (from the manifest's URLs) so that no site
+context) occur in the gold, brought to cleanpipe's convention by `labels.py`. Each line weighs
+its share of its document's tokens, as the metric weighs documents equally. Folds are grouped by
+site (the manifest's `site`, else the host of its URL) so that no site
 is both trained on and scored in the same fold: the cross-validated figures are what to expect
 on unseen sites. The features are general (`cleanpipe/stages/boilerplate/features.py`): no
 word or site learned from the pages.
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,14 +39,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+# One core: the machine is shared (the thread pool of the boosted trees would take them all).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "training"))
 
-from benchmarks.quality import TOKEN, aggregate, document_scores, line  # noqa: E402
+from benchmarks.quality import aggregate, document_scores, line  # noqa: E402
+from labels import convention_labels  # noqa: E402
 
 from cleanpipe import Pipeline  # noqa: E402
 from cleanpipe.config import load_yaml  # noqa: E402
@@ -90,6 +101,8 @@ class Page:
     weights: list[float]
     gold: str
     lang: str | None = None
+    subset: str = ""
+    rules: list[str] | None = None
 
 
 def pre_pipeline() -> Pipeline:
@@ -104,30 +117,23 @@ def pre_pipeline() -> Pipeline:
     return Pipeline.from_config({"stages": stages})
 
 
-def line_labels(doc: DocumentLines, gold: str) -> tuple[list[float], list[int]]:
-    """Per line: the share of shingles touching its tokens found in the gold, and its tokens."""
-    gold_tokens = TOKEN.findall(gold)
-    gold_set = {tuple(gold_tokens[i : i + 4]) for i in range(max(len(gold_tokens) - 3, 1))}
-    tokens: list[str] = []
-    owner: list[int] = []
-    for index, ln in enumerate(doc.lines):
-        words = TOKEN.findall(ln.text)
-        tokens.extend(words)
-        owner.extend([index] * len(words))
-    hits = [0] * len(doc.lines)
-    total = [0] * len(doc.lines)
-    for i in range(max(len(tokens) - 3, 0)):
-        found = tuple(tokens[i : i + 4]) in gold_set
-        for index in set(owner[i : i + 4]):
-            hits[index] += found
-            total[index] += 1
-    counts = [0] * len(doc.lines)
-    for index in owner:
-        counts[index] += 1
-    return [h / t if t else 0.0 for h, t in zip(hits, total, strict=True)], counts
+def line_rules(shapes: Sequence[LineShape], block: tuple[int, int]) -> list[str]:
+    """The rule each line would be removed under (as `score_lines` names them)."""
+    return [
+        shape.marker
+        if shape.marker is not None
+        else "navigation"
+        if i < block[0]
+        else "footer"
+        if i >= block[1]
+        else "boilerplate_line"
+        for i, shape in enumerate(shapes)
+    ]
 
 
-def make_page(key: str, group: str, text: str, gold: str, lang: str | None) -> Page | None:
+def make_page(
+    key: str, group: str, text: str, gold: str, lang: str | None, subset: str = ""
+) -> Page | None:
     doc = DocumentLines.of(text)
     if not doc.lines:
         return None
@@ -135,10 +141,23 @@ def make_page(key: str, group: str, text: str, gold: str, lang: str | None) -> P
     rows, shapes, block = line_features(
         stripped, doc.blank_before, doc.blank_after, stop_words(lang)
     )
-    labels, counts = line_labels(doc, gold)
+    labels, counts = convention_labels([ln.text for ln in doc.lines], gold, subset)
     total = sum(counts) or 1
     weights = [(c + 1) / total for c in counts]
-    return Page(key, group, doc, rows, shapes, block, labels, weights, gold, lang)
+    return Page(
+        key,
+        group,
+        doc,
+        rows,
+        shapes,
+        block,
+        labels,
+        weights,
+        gold,
+        lang,
+        subset,
+        line_rules(shapes, block),
+    )
 
 
 def ideal_page(page: Page) -> Page | None:
@@ -148,35 +167,53 @@ def ideal_page(page: Page) -> Page | None:
         for i, (ln, label) in enumerate(zip(page.doc.lines, page.labels, strict=True))
         if i == 0 or label >= 0.5
     ]
-    ideal = make_page(page.key, page.group, "\n".join(kept) + "\n", page.gold, page.lang)
+    ideal = make_page(
+        page.key, page.group, "\n".join(kept) + "\n", page.gold, page.lang, page.subset
+    )
     if ideal is not None:
         ideal.weights = [w * IDEAL_WEIGHT for w in ideal.weights]
     return ideal
 
 
-def load_pages(input_dir: Path, gold_dir: Path, manifest: Path | None) -> list[Page]:
-    groups: dict[str, str] = {}
-    if manifest is not None:
-        for entry in json.loads(manifest.read_text(encoding="utf-8"))["docs"]:
-            host = urlparse(entry["url"]).netloc.lower().removeprefix("www.")
-            groups[entry["id"]] = host
+@dataclass(frozen=True)
+class Dataset:
+    input: Path
+    gold: Path
+    manifest: Path | None
+    name: str
+
+
+def page_groups(manifest: Path | None, default_subset: str) -> dict[str, tuple[str, str]]:
+    """Per page id: its site group and its subset."""
+    groups: dict[str, tuple[str, str]] = {}
+    if manifest is None:
+        return groups
+    for entry in json.loads(manifest.read_text(encoding="utf-8"))["docs"]:
+        if "site" in entry:
+            site = entry["site"]
+        else:
+            site = urlparse(entry.get("url") or "").netloc.lower().removeprefix("www.") or None
+        groups[entry["id"]] = (site or entry["id"], entry.get("subset") or default_subset)
+    return groups
+
+
+def load_pages(datasets: Sequence[Dataset]) -> list[Page]:
     pipeline = pre_pipeline()
     pages = []
-    for path in sorted(input_dir.glob("*.txt")):
-        gold_path = gold_dir / path.name
-        if not gold_path.is_file():
-            continue
-        result = pipeline.clean(path.read_text(encoding="utf-8", errors="replace"))
-        gold = gold_path.read_text(encoding="utf-8", errors="replace")
-        page = make_page(
-            path.stem,
-            groups.get(path.stem, path.stem),
-            result.text,
-            gold,
-            result.metadata.get("lang"),
-        )
-        if page is not None:
-            pages.append(page)
+    for data in datasets:
+        groups = page_groups(data.manifest, data.name)
+        for path in sorted(data.input.glob("*.txt")):
+            gold_path = data.gold / path.name
+            if not gold_path.is_file():
+                continue
+            result = pipeline.clean(path.read_text(encoding="utf-8", errors="replace"))
+            gold = gold_path.read_text(encoding="utf-8", errors="replace")
+            group, subset = groups.get(path.stem, (path.stem, data.name))
+            page = make_page(
+                path.stem, group, result.text, gold, result.metadata.get("lang"), subset
+            )
+            if page is not None:
+                pages.append(page)
     return pages
 
 
@@ -280,27 +317,130 @@ def export(two: TwoPass, pages: Sequence[Page]) -> LineModel:
     return LineModel(first, second)
 
 
-def predicted_text(page: Page, probabilities: Sequence[float], threshold: float) -> str:
-    """What strip_boilerplate keeps with its default settings, as plain text."""
-    verdict = first_line_verdict("keep_unless_site_title", page.doc.lines[0].text)
-    keep = keep_decisions(probabilities, page.shapes, threshold, verdict, page.block)
+# Per-rule thresholds: a rule's lines are removed when their article probability is below its
+# threshold. Calibrated on the held-out probabilities so that every rule's removals are at
+# least MIN_PRECISION furniture by characters; a rule that cannot be is off (threshold 0).
+MIN_PRECISION = 0.95
+# Calibration aims a little above the bar: the CV figure of a small rule is noisy.
+CALIBRATION_MARGIN = 0.01
+THRESHOLD_GRID = (0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.05)
+# A rule that removes fewer characters than this in CV is judged on too little: kept off.
+MIN_EVIDENCE_CHARS = 2000
+
+
+def keep_lines(
+    page: Page,
+    probabilities: Sequence[float],
+    threshold: float,
+    thresholds: dict[str, float] | None = None,
+    first_line: str = "keep",
+) -> list[bool]:
+    """What strip_boilerplate keeps: the per-rule thresholds shift each line's probability so
+    that one comparison with `threshold` applies them (p < t_rule  <=>  p - t_rule + t < t)."""
+    rules = page.rules or []
+    if thresholds:
+        shifted = [
+            p - thresholds.get(rule, threshold) + threshold if thresholds.get(rule, 1) > 0 else 1.0
+            for p, rule in zip(probabilities, rules, strict=True)
+        ]
+    else:
+        shifted = list(probabilities)
+    verdict = first_line_verdict(first_line, page.doc.lines[0].text)  # type: ignore[arg-type]
+    return keep_decisions(shifted, page.shapes, threshold, verdict, page.block)
+
+
+def predicted_text(
+    page: Page,
+    probabilities: Sequence[float],
+    threshold: float,
+    thresholds: dict[str, float] | None = None,
+    first_line: str = "keep",
+) -> str:
+    keep = keep_lines(page, probabilities, threshold, thresholds, first_line)
     return "\n".join(ln.text for ln, kept in zip(page.doc.lines, keep, strict=True) if kept)
 
 
 def evaluate(
-    pages: Sequence[Page], probabilities: dict[str, list[float]], thresholds: Sequence[float]
+    pages: Sequence[Page],
+    probabilities: dict[str, list[float]],
+    thresholds: Sequence[float],
+    rule_thresholds: dict[str, float] | None = None,
+    first_line: str = "keep",
 ) -> dict[float, dict[str, float]]:
     return {
         t: aggregate(
-            document_scores(p.gold, predicted_text(p, probabilities[p.key], t)) for p in pages
+            document_scores(
+                p.gold, predicted_text(p, probabilities[p.key], t, rule_thresholds, first_line)
+            )
+            for p in pages
         )
         for t in thresholds
     }
 
 
+def rule_precision(
+    pages: Sequence[Page],
+    probabilities: dict[str, list[float]],
+    rule_thresholds: dict[str, float] | None,
+    first_line: str = "keep",
+) -> dict[str, tuple[float, int]]:
+    """Per rule: the share of removed characters that are not article text, and how many
+    characters it removed. A line's article characters are its length times its label."""
+    furniture: dict[str, float] = {}
+    removed: dict[str, int] = {}
+    for page in pages:
+        keep = keep_lines(page, probabilities[page.key], 0.5, rule_thresholds, first_line)
+        for i, kept in enumerate(keep):
+            if kept:
+                continue
+            rule = "page_title" if i == 0 else (page.rules or [])[i]
+            chars = len(page.doc.lines[i].stripped)
+            removed[rule] = removed.get(rule, 0) + chars
+            furniture[rule] = furniture.get(rule, 0.0) + chars * (1 - min(page.labels[i], 1.0))
+    return {
+        rule: (furniture[rule] / removed[rule] if removed[rule] else 1.0, removed[rule])
+        for rule in sorted(removed)
+    }
+
+
+def calibrate(
+    pages: Sequence[Page], probabilities: dict[str, list[float]], first_line: str = "keep"
+) -> dict[str, float]:
+    """The largest threshold per rule whose CV removal precision clears the bar; 0: off."""
+    from cleanpipe.stages.boilerplate.stage import POSITION_RULES
+    from cleanpipe.stages.boilerplate.vocab import MARKER_NAMES
+
+    rules = [*MARKER_NAMES, *POSITION_RULES]
+    chosen = dict.fromkeys(rules, 0.5)
+    for rule in rules:
+        chosen[rule] = 0.0
+        for t in THRESHOLD_GRID:
+            trial = {**chosen, rule: t}
+            precision, chars = rule_precision(pages, probabilities, trial, first_line).get(
+                rule, (1.0, 0)
+            )
+            if chars >= MIN_EVIDENCE_CHARS and precision >= MIN_PRECISION + CALIBRATION_MARGIN:
+                chosen[rule] = t
+                break
+    return chosen
+
+
+def by_subset(
+    pages: Sequence[Page],
+    probabilities: dict[str, list[float]],
+    rule_thresholds: dict[str, float] | None,
+    first_line: str = "keep",
+) -> dict[str, dict[str, float]]:
+    out = {}
+    for subset in sorted({p.subset for p in pages}):
+        part = [p for p in pages if p.subset == subset]
+        out[subset] = evaluate(part, probabilities, [0.5], rule_thresholds, first_line)[0.5]
+    return out
+
+
 def changed_on_second_pass(page: Page, model: TwoPass, text: str) -> bool:
     """Would the classifier remove more from its own output? (Idempotence, per page.)"""
-    again = make_page(page.key, page.group, text + "\n", page.gold, page.lang)
+    again = make_page(page.key, page.group, text + "\n", page.gold, page.lang, page.subset)
     return again is not None and predicted_text(again, model.proba(again), 0.5) != text
 
 
@@ -329,24 +469,91 @@ def cross_validate(
     return held_out, changed
 
 
+def datasets(args: argparse.Namespace) -> list[Dataset]:
+    found = [
+        Dataset(
+            d / "input",
+            d / "gold",
+            d / "manifest.json" if (d / "manifest.json").is_file() else None,
+            d.name,
+        )
+        for d in args.data
+    ]
+    if args.input is not None:
+        found.append(Dataset(args.input, args.gold, args.manifest, args.input.parent.name))
+    return found
+
+
+def cv_report(
+    pages: Sequence[Page],
+    held_out: dict[str, list[float]],
+    folds: int,
+    thresholds: Sequence[float],
+    first_line: str,
+) -> dict[str, Any]:
+    """Figures at one global threshold, then calibrated per rule: overall, per subset, per rule."""
+    report: dict[str, Any] = {}
+    for t, s in evaluate(pages, held_out, thresholds, None, first_line).items():
+        print(f"cv{folds} threshold {t:.2f}: {line(s)}")
+        report[f"cv{folds}@{t}"] = {k: round(v, 4) for k, v in s.items()}
+    print("per rule at threshold 0.50 (removal precision, characters removed):")
+    for rule, (precision, chars) in rule_precision(pages, held_out, None, first_line).items():
+        print(f"  {rule:20s} {precision:.3f}  {chars}")
+    calibrated = calibrate(pages, held_out, first_line)
+    report["rule_thresholds"] = calibrated
+    print("calibrated thresholds: " + ", ".join(f"{r} {t}" for r, t in calibrated.items()))
+    s = evaluate(pages, held_out, [0.5], calibrated, first_line)[0.5]
+    print(f"cv{folds} calibrated: {line(s)}")
+    report[f"cv{folds}_calibrated"] = {k: round(v, 4) for k, v in s.items()}
+    subsets = by_subset(pages, held_out, calibrated, first_line)
+    for subset, s in subsets.items():
+        print(f"  {subset:10s} {line(s)}")
+    report[f"cv{folds}_calibrated_by_subset"] = {
+        k: {m: round(v, 4) for m, v in s.items()} for k, s in subsets.items()
+    }
+    precision = rule_precision(pages, held_out, calibrated, first_line)
+    print("per rule, calibrated (removal precision, characters removed):")
+    for rule, (p, chars) in precision.items():
+        print(f"  {rule:20s} {p:.3f}  {chars}")
+    report[f"cv{folds}_rule_precision"] = {r: [round(p, 4), c] for r, (p, c) in precision.items()}
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--input", type=Path, required=True)
-    ap.add_argument("--gold", type=Path, required=True)
+    ap.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder with input/, gold/ and manifest.json (repeatable)",
+    )
+    ap.add_argument("--input", type=Path, help="an input folder (with --gold, --manifest)")
+    ap.add_argument("--gold", type=Path)
     ap.add_argument("--manifest", type=Path, help="manifest.json with page URLs (site groups)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument(
-        "--out",
-        type=Path,
-        default=ROOT / "src/cleanpipe/stages/boilerplate/models/boilerplate.json",
+        "--out", type=Path, default=ROOT / "src/cleanpipe/stages/models/boilerplate.json"
     )
     ap.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7")
+    ap.add_argument(
+        "--first-line",
+        default="keep",
+        choices=("keep", "keep_unless_site_title"),
+        help="the first-line setting the figures are measured with",
+    )
     ap.add_argument("--no-save", action="store_true", help="report figures, keep the model")
     ap.add_argument(
         "--dump-cv",
         type=Path,
         metavar="FILE",
         help="write each page's held-out line probabilities (JSON) for error analysis",
+    )
+    ap.add_argument(
+        "--load-cv",
+        type=Path,
+        metavar="FILE",
+        help="read held-out probabilities written by --dump-cv instead of refitting",
     )
     ap.add_argument(
         "--set",
@@ -368,6 +575,8 @@ def main(argv: list[str] | None = None) -> int:
         help="train on each line's share of gold shingles, not on it rounded",
     )
     args = ap.parse_args(argv)
+    if not args.data and args.input is None:
+        ap.error("give --data DIR (or --input with --gold)")
     global SOFT_LABELS
     SOFT_LABELS = args.soft_labels
     for item in args.set:
@@ -376,39 +585,43 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--set: unknown hyperparameter {name!r} (known: {', '.join(HYPER)})")
         HYPER[name] = type(HYPER[name])(value)
     thresholds = [float(t) for t in args.thresholds.split(",")]
-    pages = load_pages(args.input, args.gold, args.manifest)
+    pages = load_pages(datasets(args))
     print(
         f"{len(pages)} pages, {sum(len(p.rows) for p in pages)} lines, "
         f"{len({p.group for p in pages})} sites",
         file=sys.stderr,
     )
     report: dict[str, Any] = {}
-    if args.folds > 1:
+    if args.load_cv:
+        held_out = json.loads(args.load_cv.read_text(encoding="utf-8"))
+        report = cv_report(pages, held_out, args.folds, thresholds, args.first_line)
+    elif args.folds > 1:
         held_out, changed = cross_validate(pages, args.folds, args.fold_seed)
-        for t, s in evaluate(pages, held_out, thresholds).items():
-            print(f"cv{args.folds} threshold {t:.2f}: {line(s)}")
-            report[f"cv{args.folds}@{t}"] = {k: round(v, 4) for k, v in s.items()}
-        print(f"cv{args.folds}: {changed} of {len(pages)} held-out pages change on a second pass")
         if args.dump_cv:
             args.dump_cv.write_text(json.dumps(held_out), encoding="utf-8")
+        report = cv_report(pages, held_out, args.folds, thresholds, args.first_line)
+        print(f"cv{args.folds}: {changed} of {len(pages)} held-out pages change on a second pass")
         report[f"cv{args.folds}_second_pass_changed"] = changed
+    if args.no_save:
+        return 0
     model = fit(with_ideal(pages))
     train = {p.key: model.proba(p) for p in pages}
     for t, s in evaluate(pages, train, thresholds).items():
-        print(f"train-all threshold {t:.2f}: {line(s)}")
-    if not args.no_save:
-        data = export(model, pages).to_dict()
-        data["meta"] = {
-            "trainer": "training/train_boilerplate.py",
-            "pages": len(pages),
-            "hyper": HYPER,
-            "inner_folds": INNER_FOLDS,
-            "ideal_weight": IDEAL_WEIGHT,
-            "cv": report,
-        }
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
-        print(f"wrote {args.out} ({args.out.stat().st_size} bytes)", file=sys.stderr)
+        print(f"train-all threshold {t:.2f}: {line(s)} (training-set figures: not a result)")
+    data = export(model, pages).to_dict()
+    if "rule_thresholds" in report:
+        data["rule_thresholds"] = report["rule_thresholds"]
+    data["meta"] = {
+        "trainer": "training/train_boilerplate.py",
+        "pages": len(pages),
+        "hyper": HYPER,
+        "inner_folds": INNER_FOLDS,
+        "ideal_weight": IDEAL_WEIGHT,
+        "cv": report,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} ({args.out.stat().st_size} bytes)", file=sys.stderr)
     return 0
 
 

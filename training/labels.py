@@ -1,0 +1,78 @@
+"""Line labels for the boilerplate classifier, to cleanpipe's convention (docs/quality.md).
+
+cleanpipe keeps the article's headline once, then its body as a reader would copy it
+(subheadings, lists, tables, quotes, the article's own dateline and byline included), without
+site furniture. The gold texts it learns from follow three other conventions: the dev gold has
+no headline, byline or dateline; Dragnet's and CleanEval's keep all three (and CleanEval's
+some navigation). Each line is labelled from the gold first (the share of the 4-token shingles
+touching its tokens that occur in the gold), then brought to the convention:
+
+- a later line that repeats the first line (the page title) is the headline's second copy:
+  furniture, since the first line keeps it;
+- on a gold without bylines and datelines (dev), a byline or date line among the few lines
+  just above the first article line is the article's own: article text.
+
+The CleanEval navigation lines stay as the gold labels them: no rule tells them apart from a
+short article line without reading the page, and guessing would teach the model the guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from cleanpipe.stages.boilerplate.vocab import marker_of
+from cleanpipe.stages.titles import title_key
+
+TOKEN = re.compile(r"\w+")
+# How far above the first article line the article's own byline or dateline may stand.
+HEAD_LINES = 6
+HEADLINE_SIMILARITY = 90.0
+GOLD_WITHOUT_BYLINES = frozenset({"dev"})
+
+
+def shingle_labels(lines: Sequence[str], gold: str) -> tuple[list[float], list[int]]:
+    """Per line: the share of shingles touching its tokens found in the gold, and its tokens."""
+    gold_tokens = TOKEN.findall(gold)
+    gold_set = {tuple(gold_tokens[i : i + 4]) for i in range(max(len(gold_tokens) - 3, 1))}
+    tokens: list[str] = []
+    owner: list[int] = []
+    for index, text in enumerate(lines):
+        words = TOKEN.findall(text)
+        tokens.extend(words)
+        owner.extend([index] * len(words))
+    hits = [0] * len(lines)
+    total = [0] * len(lines)
+    for i in range(max(len(tokens) - 3, 0)):
+        found = tuple(tokens[i : i + 4]) in gold_set
+        for index in set(owner[i : i + 4]):
+            hits[index] += found
+            total[index] += 1
+    counts = [0] * len(lines)
+    for index in owner:
+        counts[index] += 1
+    return [h / t if t else 0.0 for h, t in zip(hits, total, strict=True)], counts
+
+
+def convention_labels(
+    lines: Sequence[str], gold: str, subset: str
+) -> tuple[list[float], list[int]]:
+    """Shingle labels brought to cleanpipe's convention (see the module docstring)."""
+    labels, counts = shingle_labels(lines, gold)
+    if not lines:
+        return labels, counts
+    title = title_key(lines[0], strip_suffix=True)
+    if title and len(title.split()) >= 3:
+        for i in range(1, len(lines)):
+            key = title_key(lines[i], strip_suffix=True)
+            if key and fuzz.ratio(key, title) >= HEADLINE_SIMILARITY:
+                labels[i] = 0.0
+    if subset in GOLD_WITHOUT_BYLINES:
+        first = next((i for i, label in enumerate(labels) if i and label >= 0.5), None)
+        if first is not None:
+            for i in range(max(1, first - HEAD_LINES), first):
+                if marker_of(lines[i]) in ("byline", "date_line"):
+                    labels[i] = 1.0
+    return labels, counts
