@@ -64,13 +64,14 @@ from cleanpipe.stages.boilerplate.features import (  # noqa: E402
     neighbourhood_features,
 )
 from cleanpipe.stages.boilerplate.stage import (  # noqa: E402
+    POSITION_RULES,
     DocumentLines,
     LineModel,
     first_line_verdict,
     keep_decisions,
 )
 from cleanpipe.stages.boilerplate.trees import Tree, TreeEnsemble  # noqa: E402
-from cleanpipe.stages.boilerplate.vocab import stop_words  # noqa: E402
+from cleanpipe.stages.boilerplate.vocab import MARKER_NAMES, stop_words  # noqa: E402
 
 # Large leaves generalise across sites: site-grouped 5-fold CV F1 at threshold 0.5 was 0.909
 # with min_samples_leaf 40, 0.910 with 100, 0.918 with 200 and 0.913 with 400.
@@ -407,9 +408,6 @@ def calibrate(
     pages: Sequence[Page], probabilities: dict[str, list[float]], first_line: str = "keep"
 ) -> dict[str, float]:
     """The largest threshold per rule whose CV removal precision clears the bar; 0: off."""
-    from cleanpipe.stages.boilerplate.stage import POSITION_RULES
-    from cleanpipe.stages.boilerplate.vocab import MARKER_NAMES
-
     rules = [*MARKER_NAMES, *POSITION_RULES]
     chosen = dict.fromkeys(rules, 0.5)
     for rule in rules:
