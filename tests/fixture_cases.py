@@ -5,7 +5,9 @@ A case is a folder holding `input.txt`, `expected.txt` and `case.json`:
     {"description": "why this case exists",
      "params": {...},                      # stage parameters (stage cases only)
      "removals": [{"rule": "...", "text": "..."}],   # exactly what must be reported
-     "expect": "pass"}                     # or "xfail" for a known failure, with "reason"
+     "expect": "pass",                     # or "xfail" for a known failure, with "reason"
+     "metadata": {...},                    # the metadata the stage is given (stage cases)
+     "output_metadata": {...}}             # metadata the stage must return (stage cases)
 
 `fixtures/stages/<stage>/<case>/` runs one stage on its own and compares its raw output;
 `fixtures/pipeline/<config>/<case>/` runs a whole packaged config.
@@ -21,7 +23,7 @@ from typing import Any
 import pytest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-CASE_KEYS = {"description", "params", "removals", "expect", "reason", "metadata"}
+CASE_KEYS = {"description", "params", "removals", "expect", "reason", "metadata", "output_metadata"}
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ class Edit:
     end: int
     rule: str
     replacement: str = ""
+    # A classifier's score for what it removed (its article probability): a user can
+    # re-threshold from the report. None for rules that are not scored.
+    score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +49,10 @@ class Removal:
     end: int
     line_start: int
     line_end: int
+    score: float | None = None  # the classifier's score, for scored rules (see `Edit.score`)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        record: dict[str, Any] = {
             "stage": self.stage,
             "rule": self.rule,
             "text": self.text,
@@ -57,6 +61,9 @@ class Removal:
             "line_start": self.line_start,
             "line_end": self.line_end,
         }
+        if self.score is not None:
+            record["score"] = self.score
+        return record
 
 
 @dataclass(frozen=True, slots=True)

@@ -225,7 +225,7 @@ def _locate(
     earlier stage deleted inside it (a footer cut after a repeated title was cut from its
     middle); reporting that span would count the title twice and break disjointness.
     """
-    found: list[tuple[int, int, str]] = []
+    found: list[tuple[int, int, str, float | None]] = []
     floor = 0  # two edits widened to one rewrite must not overlap either
     for edit in edits:
         if edit.end <= edit.start:
@@ -236,8 +236,8 @@ def _locate(
             end = edit_map.to_input(end, is_end=True)
         start = max(start, floor)
         floor = max(floor, end)
-        found.extend((a, b, edit.rule) for a, b in removed.gaps(start, end))
-    removed.merge([(a, b) for a, b, _ in found])
+        found.extend((a, b, edit.rule, edit.score) for a, b in removed.gaps(start, end))
+    removed.merge([(a, b) for a, b, _, _ in found])
     return [
         Removal(
             stage=stage,
@@ -247,8 +247,9 @@ def _locate(
             end=end,
             line_start=lines.line_of(start),
             line_end=lines.line_of(max(start, end - 1)),
+            score=score,
         )
-        for start, end, rule in found
+        for start, end, rule, score in found
     ]
 
 

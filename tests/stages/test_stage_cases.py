@@ -17,6 +17,8 @@ def test_stage_case(case):
     stage = make_stage(registry.get(case.group), case.spec.get("params", {}))
     output = stage(case.input, case.spec.get("metadata", {}))
     assert apply_edits(case.input, output.edits) == case.expected
+    for key, value in case.spec.get("output_metadata", {}).items():
+        assert output.metadata.get(key) == value, key
     if stage.removes:
         got = [{"rule": e.rule, "text": case.input[e.start : e.end]} for e in output.edits]
         assert got == case.spec["removals"]

@@ -34,6 +34,7 @@ class Summary:
     encodings: Counter[str] = field(default_factory=Counter)
     extractors: Counter[str] = field(default_factory=Counter)  # HTML documents, by extractor
     truncated: int = 0  # documents cut at the run's size limit
+    kinds: Counter[str] = field(default_factory=Counter)  # full page or extracted article
 
     def add(self, record: dict[str, Any]) -> None:
         """Count one `report.jsonl` record."""
@@ -60,6 +61,9 @@ class Summary:
             self.encodings[encoding] += 1
         if record.get("metadata", {}).get("truncated"):
             self.truncated += 1
+        kind = record.get("metadata", {}).get("document_kind")
+        if kind:
+            self.kinds[kind] += 1
         extraction = record.get("metadata", {}).get("extraction")
         if isinstance(extraction, dict) and extraction.get("extractor"):
             self.extractors[extraction["extractor"]] += 1
@@ -80,6 +84,7 @@ class Summary:
             encodings=self.encodings + other.encodings,
             extractors=self.extractors + other.extractors,
             truncated=self.truncated + other.truncated,
+            kinds=self.kinds + other.kinds,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,6 +104,7 @@ class Summary:
             "encodings": dict(sorted(self.encodings.items())),
             "extractors": dict(sorted(self.extractors.items())),
             "truncated": self.truncated,
+            "document_kinds": dict(sorted(self.kinds.items())),
         }
 
 

@@ -4,6 +4,7 @@ from cleanpipe.stages.boilerplate.stage import StripBoilerplate
 from cleanpipe.stages.canonical import Canonicalize
 from cleanpipe.stages.encoding import FixEncoding
 from cleanpipe.stages.html import ExtractHtml
+from cleanpipe.stages.kind import DetectDocumentKind
 from cleanpipe.stages.language import DetectLanguage
 from cleanpipe.stages.leftovers import StripExtractionLeftovers
 from cleanpipe.stages.linklists import StripLinkLists
@@ -13,6 +14,7 @@ from cleanpipe.stages.titles import StripDuplicateTitle
 
 __all__ = [
     "Canonicalize",
+    "DetectDocumentKind",
     "DetectLanguage",
     "ExtractHtml",
     "FixEncoding",

@@ -316,3 +316,35 @@ def test_removals_are_whole_lines_and_kept_plus_removed_is_the_input(lines: list
         previous_end = edit.end
     removed = "".join(text[e.start : e.end] for e in edits)
     assert len(apply_edits(text, edits)) + len(removed) == len(text)
+
+
+def test_an_extracted_article_is_left_whole() -> None:
+    stage = make_stage(StripBoilerplate, {})
+    assert stage(PAGE, {}).edits
+    output = stage(PAGE, {"document_kind": "article"})
+    assert output.edits == ()
+    assert output.metadata["skipped_stages"] == ["strip_boilerplate"]
+
+
+def test_removals_carry_their_score_below_their_threshold() -> None:
+    stage = make_stage(StripBoilerplate, {})
+    model = load_line_model()
+    edits = stage(PAGE, {}).edits
+    assert edits
+    for edit in edits:
+        if edit.rule == "page_title":
+            assert edit.score is None  # removed for its site suffix, not for a score
+            continue
+        assert edit.score is not None
+        assert 0.0 <= edit.score < model.rule_thresholds.get(edit.rule, stage.threshold)
+
+
+def test_rule_thresholds_switch_rules_off_and_on() -> None:
+    rules = {e.rule for e in make_stage(StripBoilerplate, {})(PAGE, {}).edits}
+    assert "copyright" in rules
+    off = make_stage(StripBoilerplate, {"rule_thresholds": {"copyright": 0.0}})
+    assert "copyright" not in {e.rule for e in off(PAGE, {}).edits}
+    with pytest.raises(ConfigError, match="rule_thresholds: unknown rule 'copyrite'"):
+        make_stage(StripBoilerplate, {"rule_thresholds": {"copyrite": 0.5}})
+    with pytest.raises(ConfigError, match=r"rule_thresholds.copyright"):
+        make_stage(StripBoilerplate, {"rule_thresholds": {"copyright": 1.5}})

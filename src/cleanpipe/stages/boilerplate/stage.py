@@ -23,13 +23,13 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from cleanpipe.document import Edit
 from cleanpipe.stage import (
     UNCHANGED,
     LazyModelStage,
     Line,
     StageOutput,
     param,
-    remove_lines,
     split_lines,
 )
 from cleanpipe.stages.boilerplate.features import (
@@ -41,6 +41,7 @@ from cleanpipe.stages.boilerplate.features import (
 )
 from cleanpipe.stages.boilerplate.trees import TreeEnsemble
 from cleanpipe.stages.boilerplate.vocab import MARKER_NAMES, stop_words
+from cleanpipe.stages.kind import KIND
 from cleanpipe.stages.titles import has_site_suffix
 
 POSITION_RULES = ("navigation", "footer", "boilerplate_line")
@@ -68,10 +69,17 @@ class LineModel:
 
     first: TreeEnsemble
     second: TreeEnsemble
+    # Per rule, the probability below which its lines go, calibrated in site-grouped CV so that
+    # each rule's removals are at least 95 % furniture; 0 turns a rule off (it could not be).
+    rule_thresholds: Mapping[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LineModel:
-        model = cls(TreeEnsemble.from_dict(data["first"]), TreeEnsemble.from_dict(data["second"]))
+        model = cls(
+            TreeEnsemble.from_dict(data["first"]),
+            TreeEnsemble.from_dict(data["second"]),
+            {str(k): float(v) for k, v in data.get("rule_thresholds", {}).items()},
+        )
         if model.first.features != FEATURE_NAMES or model.second.features != (
             *FEATURE_NAMES,
             *SECOND_PASS_NAMES,
@@ -84,7 +92,10 @@ class LineModel:
         return model
 
     def to_dict(self) -> dict[str, Any]:
-        return {"first": self.first.to_dict(), "second": self.second.to_dict()}
+        data = {"first": self.first.to_dict(), "second": self.second.to_dict()}
+        if self.rule_thresholds:
+            data["rule_thresholds"] = dict(self.rule_thresholds)
+        return data
 
     def probabilities(self, rows: np.ndarray, shapes: Sequence[LineShape]) -> list[float]:
         first = np.array(self.first.probabilities(rows), dtype=np.float64)
@@ -171,7 +182,7 @@ def score_lines(
 def keep_decisions(
     probabilities: Sequence[float],
     shapes: Sequence[LineShape],
-    threshold: float,
+    threshold: float | Sequence[float],
     first_line: bool | None = True,
     block: tuple[int, int] = (0, 0),
 ) -> list[bool]:
@@ -186,8 +197,13 @@ def keep_decisions(
     When no line but the title would stay, the main block of prose stays too: a page whose
     every line looks like furniture is a page the classifier does not understand, and a
     document reduced to its title (or emptied) has lost its article.
+
+    `threshold` is one for every line, or one per line (its rule's).
     """
-    keep = [p >= threshold for p in probabilities]
+    if isinstance(threshold, (int, float)):
+        keep = [p >= threshold for p in probabilities]
+    else:
+        keep = [p >= t for p, t in zip(probabilities, threshold, strict=True)]
     if keep and first_line is not None:
         keep[0] = first_line
     rescued = list(keep)
@@ -232,6 +248,11 @@ class StripBoilerplate(LazyModelStage):
     keep_rules: tuple[str, ...] = param(
         (), f"rules never applied: lines they would remove stay ({', '.join(RULES)})"
     )
+    rule_thresholds: Mapping[str, float] | None = param(
+        None,
+        "per rule, the probability below which its lines go, over the model's calibrated "
+        "ones (0: the rule is off; e.g. {byline: 0.5} switches on a rule the model keeps off)",
+    )
     rounds: int = param(
         1,
         "read the text again without the lines removed, up to this many times in all, until "
@@ -246,6 +267,16 @@ class StripBoilerplate(LazyModelStage):
         unknown = sorted(set(self.keep_rules) - set(RULES))
         if unknown:
             raise ValueError(f"keep_rules: unknown rule {unknown[0]!r} (rules: {', '.join(RULES)})")
+        unknown = sorted(set(self.rule_thresholds or ()) - set(RULES))
+        if unknown:
+            raise ValueError(
+                f"rule_thresholds: unknown rule {unknown[0]!r} (rules: {', '.join(RULES)})"
+            )
+        for rule, value in (self.rule_thresholds or {}).items():
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(
+                    f"rule_thresholds.{rule}: expected a value between 0 and 1, got {value}"
+                )
         if self.model_path is not None:
             # Checked here, so that a wrong path is a config error before the run, not an
             # error on every document; the workers load the model again, lazily.
@@ -265,27 +296,33 @@ class StripBoilerplate(LazyModelStage):
         return model
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
+        if metadata.get(KIND) == "article":
+            # An extracted article (detect_document_kind): the seed rules have taken its
+            # leftovers, and its body is never cut from inside.
+            skipped = [*metadata.get("skipped_stages", ()), self.name]
+            return StageOutput(metadata={"skipped_stages": skipped})
         model = self._line_model()
         doc = DocumentLines.of(text)
-        removed: dict[int, str] = {}  # line index in `doc` -> rule
+        removed: dict[int, tuple[str, float | None]] = {}  # line index -> rule, score
         alive = list(range(len(doc.lines)))  # the lines the current round reads
         current = text
         for round_ in range(self.rounds):
             verdicts = self._round(model, current, metadata, doc if round_ == 0 else None)
-            gone = {alive[i]: rule for i, rule in verdicts.items()}
+            gone = {alive[i]: verdict for i, verdict in verdicts.items()}
             if not gone:
                 break
             removed.update(gone)
             alive = [i for i in alive if i not in gone]
             current = "\n\n".join(doc.lines[i].text for i in alive) + "\n"
-        by_rule: dict[str, list[Line]] = {}
-        for i in sorted(removed):
-            by_rule.setdefault(removed[i], []).append(doc.lines[i])
-        if not by_rule:
+        if not removed:
             return UNCHANGED
-        edits = [edit for rule, lines in by_rule.items() for edit in remove_lines(lines, rule)]
-        edits.sort(key=lambda e: e.start)
-        return StageOutput(tuple(edits))
+        return StageOutput(tuple(_scored_edits(doc.lines, removed)))
+
+    def line_thresholds(self, model: LineModel, rules: Sequence[str]) -> list[float]:
+        """Each line's threshold: its rule's (this stage's setting, else the model's
+        calibrated one, else `threshold`)."""
+        table = {**model.rule_thresholds, **(self.rule_thresholds or {})}
+        return [table.get(rule, self.threshold) for rule in rules]
 
     def _round(
         self,
@@ -293,15 +330,38 @@ class StripBoilerplate(LazyModelStage):
         text: str,
         metadata: Mapping[str, Any],
         lines: DocumentLines | None,
-    ) -> dict[int, str]:
-        """One reading of `text`: the non-blank lines it removes, by index, with their rule."""
+    ) -> dict[int, tuple[str, float | None]]:
+        """One reading of `text`: the non-blank lines it removes, by index, with their rule
+        and score."""
         doc, probabilities, shapes, rules, block = score_lines(model, text, metadata, lines)
         verdict = first_line_verdict(self.first_line, doc.lines[0].text) if doc.lines else True
-        keep = keep_decisions(probabilities, shapes, self.threshold, verdict, block)
+        keep = keep_decisions(
+            probabilities, shapes, self.line_thresholds(model, rules), verdict, block
+        )
+        scores: list[float | None] = [round(p, 4) for p in probabilities]
         if verdict is False:
             rules[0] = "page_title"
+            scores[0] = None  # removed for its site suffix, not for its score
         return {
-            i: rule
+            i: (rule, scores[i])
             for i, (kept, rule) in enumerate(zip(keep, rules, strict=True))
             if not kept and rule not in self.keep_rules
         }
+
+
+def _scored_edits(
+    lines: Sequence[Line], removed: Mapping[int, tuple[str, float | None]]
+) -> list[Edit]:
+    """One edit per run of adjacent removed lines of one rule; its score is the highest of
+    its lines' (no line it removed scored above it)."""
+    edits: list[Edit] = []
+    for i in sorted(removed):
+        rule, score = removed[i]
+        line = lines[i]
+        last = edits[-1] if edits else None
+        if last is not None and last.end == line.start and last.rule == rule:
+            merged = None if last.score is None or score is None else max(last.score, score)
+            edits[-1] = Edit(last.start, line.end, rule, score=merged)
+        else:
+            edits.append(Edit(line.start, line.end, rule, score=score))
+    return edits
