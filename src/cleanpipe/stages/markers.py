@@ -14,6 +14,7 @@ from cleanpipe.stage import (
     Line,
     Stage,
     StageOutput,
+    last_lines,
     lines_at,
     param,
     split_lines,
@@ -41,11 +42,33 @@ _MARKER_LINE = re.compile(
     r")\W{0,3}$",
     re.IGNORECASE,
 )
-_HINT = re.compile(r"omm?ent|reacti|repl|respons|kommentar", re.IGNORECASE)
-# The same searches on lowercased text, at C speed: `_HINT`'s words, and words one of which
-# every alternative of `_MARKER_LINE` holds ("kommentar" holds "omment").
-_HINT_WORDS = ("omment", "oment", "reacti", "repl", "respons")
-_MARKER_WORDS = (*_HINT_WORDS, "discussion", "conversation")
+# A section heading that is a comment section's only when nothing of the article follows it:
+# "Discussion" also heads the last section of a paper, and then prose comes after it.
+_TAIL_MARKER_LINE = re.compile(
+    r"^\W{0,3}(?:\d[\d.,]*\s*)?(?:discussions?|diskussion(?:en)?|discusi[oó]n|discussione)"
+    r"(?:\s*\(\s*\d+\s*\))?\W{0,3}$",
+    re.IGNORECASE,
+)
+_HINT = re.compile(
+    r"omm?ent|reacti|repl|respons|kommentar|discussion|conversation|diskussion|discusi",
+    re.IGNORECASE,
+)
+# The same searches on lowercased text, at C speed: `_HINT`'s words, one of which every
+# alternative of `_MARKER_LINE` and `_TAIL_MARKER_LINE` holds ("kommentar" holds "omment").
+_HINT_WORDS = (
+    "omment",
+    "oment",
+    "reacti",
+    "repl",
+    "respons",
+    "discussion",
+    "conversation",
+    "diskussion",
+    "discusi",
+)
+_MARKER_WORDS = _HINT_WORDS
+# A prose paragraph after a tail-only marker means the article goes on below it.
+_PROSE = re.compile(r"(?:\w+\W+){9,}\w+.*[.!?…][\"'”’»)\]]*\s*$")
 # Characters IGNORECASE matches to an ASCII letter although their lowercase is not it
 # (U+0130 also lowercases to two characters, which would shift offsets).
 _ODD_CASE = ("\u0130", "\u0131", "\u017f")
@@ -91,11 +114,14 @@ class StripCommentMarkers(Stage):
     def _edits(self, text: str, marker_lines: list[Line], glued_lines: list[Line]) -> StageOutput:
         """The markers among `marker_lines`, and the glued ones among `glued_lines`."""
         edits: list[Edit] = []
+        last_prose = _LastProse()
         for line in marker_lines:
             stripped = line.stripped
             if not stripped or len(stripped) > 60:
                 continue
-            if _MARKER_LINE.match(stripped):
+            if _MARKER_LINE.match(stripped) or (
+                _TAIL_MARKER_LINE.match(stripped) and line.start > last_prose(text)
+            ):
                 if self.drop_thread and line.start >= self.thread_zone * len(text):
                     edits.append(Edit(line.start, len(text), "comment_thread"))
                     break
@@ -123,6 +149,19 @@ class StripCommentMarkers(Stage):
                 start, end = line.start + match.start(), line.start + match.end()
                 found.append(Edit(start, end, "glued_marker"))
         return found
+
+
+class _LastProse:
+    """Where the text's last prose paragraph (ten words or more, ending a sentence) starts;
+    -1 if it has none. Found once, from the end, and only if a tail-only marker asks."""
+
+    def __init__(self) -> None:
+        self.start: int | None = None
+
+    def __call__(self, text: str) -> int:
+        if self.start is None:
+            self.start = next((ln.start for ln in last_lines(text) if _PROSE.match(ln.text)), -1)
+        return self.start
 
 
 def _lines_holding(text: str, searched: str, words: tuple[str, ...]) -> list[Line]:
