@@ -39,6 +39,13 @@ from typing import Any
 _TERMINAL = re.compile(r"[.!?:;,…][\"'”’»)\]]*$")
 _WORD = re.compile(r"\w+")
 _DATEISH = re.compile(r"\d{4}|\d{1,2}:\d{2}|\b(?:am|pm)\b", re.IGNORECASE)
+# Site furniture that some gold texts end with ("455 comments", "Related Content"): under
+# cleanpipe's convention it is not article text, so a body does not end with it.
+_GOLD_TAIL_FURNITURE = re.compile(
+    r"^\W*(?:\d+\s+)?(?:comments?|responses?|replies|related(?:\s+\w+)?|tags?|share(?:\s+this)?)"
+    r"\W*(?:\d+\W*)?$",
+    re.IGNORECASE,
+)
 
 # Markers in several languages, as comment sections print them.
 MARKERS = (
@@ -158,6 +165,8 @@ def read_articles(gold_dir: Path, manifest: Path | None) -> list[Article]:
         for i, line in enumerate(lines[:3]):
             if _is_title(line):
                 body = lines[i + 1 :]
+                while body and _GOLD_TAIL_FURNITURE.match(body[-1]):
+                    body.pop()
                 if len(body) >= 3 and any(len(_WORD.findall(b)) >= 25 for b in body):
                     articles.append(Article(path.stem, sites.get(path.stem, path.stem), line, body))
                 break
@@ -332,6 +341,58 @@ def write(docs: Sequence[SeedDoc], out: Path) -> None:
             )
 
 
+def write_fixtures(docs: Sequence[SeedDoc], out: Path, count: int) -> int:
+    """A representative few as pipeline cases (fixtures/pipeline/default/seedlike_*): every
+    leftover and trap kind, short documents first. A case the default config gets wrong is
+    written as a strict xfail, with what it got wrong as its reason."""
+    from cleanpipe import Pipeline
+
+    pipeline = Pipeline.default()
+    chosen: list[SeedDoc] = []
+    by_size = sorted(docs, key=lambda d: (len(d.input), d.id))
+    kinds = sorted({k for d in docs for k in (*d.leftovers, *d.traps)})
+    for kind in kinds:  # one per kind, then the shortest of the rest
+        for doc in by_size:
+            if doc not in chosen and (kind in doc.leftovers or kind in doc.traps):
+                chosen.append(doc)
+                break
+    rest = [d for d in by_size if d not in chosen and len(d.input) > 400]
+    subsets = sorted({d.id.split("-")[1] for d in rest})
+    queues = [[d for d in rest if d.id.split("-")[1] == subset] for subset in subsets]
+    while len(chosen) < count and any(queues):  # the subsets in turn
+        for queue in queues:
+            if queue and len(chosen) < count:
+                chosen.append(queue.pop(0))
+    for doc in chosen[:count]:
+        folder = out / doc.id.replace("seedlike-", "seedlike_")
+        folder.mkdir(parents=True, exist_ok=True)
+        expected = expected_text(doc.clean)
+        result = pipeline.clean(doc.input, doc_id=doc.id)
+        spec: dict[str, Any] = {
+            "description": "Seed-shaped document from training/seedlike.py (gold body of "
+            f"{doc.id.removeprefix('seedlike-')}): leftovers {', '.join(doc.leftovers) or 'none'}"
+            f"; traps {', '.join(doc.traps) or 'none'}. Expected: the title once and the whole "
+            "body, in canonical form.",
+            "removals": [
+                {"stage": r.stage, "rule": r.rule, "text": r.text} for r in result.removals
+            ],
+        }
+        if result.text != expected:
+            missing = paragraphs(expected) - paragraphs(result.text)
+            extra = paragraphs(result.text) - paragraphs(expected)
+            spec["expect"] = "xfail"
+            spec["reason"] = (
+                f"default config: {sum(missing.values())} body paragraphs lost, "
+                f"{sum(extra.values())} leftovers kept"
+            )
+        (folder / "input.txt").write_text(doc.input, encoding="utf-8")
+        (folder / "expected.txt").write_text(expected, encoding="utf-8")
+        (folder / "case.json").write_text(
+            json.dumps(spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    return len(chosen[:count])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -350,6 +411,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--score", action="store_true", help="clean them and score the output")
     ap.add_argument("--config", type=Path, help="pipeline YAML (default: the packaged default)")
     ap.add_argument("--worst", type=int, default=0, help="show N documents that differ")
+    ap.add_argument(
+        "--fixtures", type=Path, metavar="DIR", help="write a representative set of cases here"
+    )
+    ap.add_argument("--fixture-count", type=int, default=16)
     args = ap.parse_args(argv)
     docs: list[SeedDoc] = []
     for i, gold in enumerate(args.gold):
@@ -358,6 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         write(docs, args.out)
         print(f"wrote {len(docs)} documents to {args.out}", file=sys.stderr)
+    if args.fixtures:
+        written = write_fixtures(docs, args.fixtures, args.fixture_count)
+        print(f"wrote {written} cases to {args.fixtures}", file=sys.stderr)
     if args.score:
         report(docs, args.config, args.worst)
     return 0
