@@ -11,11 +11,14 @@ import gzip
 import io
 import json
 import os
+import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from cleanpipe.io.formats import InputError, check_magic
 from cleanpipe.io.rows import Fields, clean_row, error_record, report_columns, row_id
 from cleanpipe.optional import load
 from cleanpipe.pipeline import Pipeline
@@ -41,18 +44,38 @@ def open_binary(path: Path, mode: str = "rb") -> IO[bytes]:
 
 
 def read_batches(path: Path, batch_size: int) -> Iterator[list[bytes]]:
-    """The file's non-blank lines, `batch_size` at a time (blank lines are not rows)."""
+    """The file's non-blank lines, `batch_size` at a time (blank lines are not rows).
+
+    A compressed stream that ends early or is corrupt raises InputError (after the rows
+    before the damage were yielded): the caller must not take its output for complete.
+    """
+    check_magic(path)
     batch: list[bytes] = []
-    with open_binary(path) as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            batch.append(line)
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
+    rows = 0
+    try:
+        with open_binary(path) as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                batch.append(line)
+                rows += 1
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+    except EOFError:
+        raise InputError(
+            f"{path}: truncated: the compressed stream ends before its end marker "
+            f"(after {rows:,} rows)"
+        ) from None
+    except (OSError, zlib.error, _zstd_error()) as exc:  # gzip.BadGzipFile is an OSError
+        raise InputError(f"{path}: corrupt data after {rows:,} rows: {exc}") from None
     if batch:
         yield batch
+
+
+def _zstd_error() -> type[Exception]:
+    """zstandard's error class, if it is loaded (else one that read_batches catches anyway)."""
+    return getattr(sys.modules.get("zstandard"), "ZstdError", OSError)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -132,5 +155,13 @@ class JsonlWriter:
         self._handle.write("".join(lines).encode("utf-8"))
 
     def close(self) -> None:
+        """Close and rename into place (nothing, after `abort`)."""
+        if self._handle.closed:
+            return
         self._handle.close()
         self._temporary.replace(self.path)
+
+    def abort(self) -> None:
+        """Close and delete the temporary file: the output never takes its final name."""
+        self._handle.close()
+        self._temporary.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cleanpipe.io.formats import InputError
 from cleanpipe.io.jsonl import RowSettings
 from cleanpipe.io.rows import REPORT_COLUMNS, Fields, clean_row, row_id
 from cleanpipe.optional import load
@@ -96,14 +97,32 @@ class ParquetBatch:
 
 
 def read_batches(path: Path, batch_size: int) -> Iterator[pa.Table]:
-    pq = _parquet()
-    handle = pq.ParquetFile(path)
-    for batch in handle.iter_batches(batch_size=batch_size):
+    """The file's rows, `batch_size` at a time; InputError when it is damaged midway."""
+    handle = _open(path)
+    rows = 0
+    batches = handle.iter_batches(batch_size=batch_size)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except (pyarrow().ArrowException, OSError) as exc:
+            raise InputError(f"{path}: corrupt Parquet data after {rows:,} rows: {exc}") from None
+        rows += batch.num_rows
         yield pyarrow().Table.from_batches([batch])
 
 
 def input_schema(path: Path) -> pa.Schema:
-    return _parquet().ParquetFile(path).schema_arrow
+    return _open(path).schema_arrow
+
+
+def _open(path: Path) -> Any:
+    """The Parquet file, or InputError saying why it is not one (one line)."""
+    try:
+        return _parquet().ParquetFile(path)
+    except (pyarrow().ArrowException, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"{path}: not a Parquet file ({reason})") from None
 
 
 def clean_batch(
@@ -150,14 +169,26 @@ class ParquetWriter:
         self._temporary = path.with_name(f".tmp.{os.getpid()}.{path.name}")
         self._writer = _parquet().ParquetWriter(self._temporary, schema)
         self._schema = schema
+        self._closed = False
 
     def write(self, table: pa.Table) -> None:
         if table.num_rows:
             self._writer.write_table(table.cast(self._schema))
 
     def close(self) -> None:
+        """Close and rename into place (nothing, after `abort`)."""
+        if self._closed:
+            return
+        self._closed = True
         self._writer.close()
         self._temporary.replace(self.path)
+
+    def abort(self) -> None:
+        """Close and delete the temporary file: the output never takes its final name."""
+        if not self._closed:
+            self._closed = True
+            self._writer.close()
+        self._temporary.unlink(missing_ok=True)
 
 
 def output_schema(schema: pa.Schema, fields: Fields, report_columns: bool) -> pa.Schema:

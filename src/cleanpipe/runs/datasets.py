@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanpipe.io import jsonl, parquet
-from cleanpipe.io.formats import detect_format
+from cleanpipe.io.formats import InputError, check_magic, detect_format
 from cleanpipe.io.jsonl import RowSettings
 from cleanpipe.io.rows import Fields
 from cleanpipe.pipeline import Pipeline
@@ -67,6 +67,10 @@ def check_paths(input_path: Path, out_dir: Path, overwrite: bool) -> str:
         raise RunError(f"output directory {out_dir} is not empty; pass --overwrite to replace it")
     if out_dir.resolve() == input_path.parent.resolve():
         raise RunError(f"output directory {out_dir} holds the input; choose another one")
+    try:
+        check_magic(input_path)  # a .gz that is not gzip: said before anything is written
+    except InputError as exc:
+        raise RunError(str(exc)) from None
     return kind
 
 
@@ -81,7 +85,10 @@ def run_dataset(
     """Clean every row of `input_path` into `out_dir/<input name>`; see the README."""
     kind = check_paths(input_path, out_dir, options.overwrite)
     with lock_output(out_dir):
-        return _run_dataset(input_path, out_dir, pipeline, options, progress, batch_map, kind)
+        try:
+            return _run_dataset(input_path, out_dir, pipeline, options, progress, batch_map, kind)
+        except InputError as exc:  # a damaged input: one line, and no output under its name
+            raise RunError(str(exc)) from None
 
 
 def _run_dataset(
@@ -120,6 +127,7 @@ def _run_dataset(
     mapper = batch_map or local_map(options.workers)
     summary = Summary()
     interrupted = stopped_early = False
+    failed: InputError | None = None
     fd = os.open(out_dir / "report.jsonl", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         for rows, records in mapper(work, tasks):
@@ -138,9 +146,16 @@ def _run_dataset(
                 break
     except KeyboardInterrupt:
         interrupted = True
+    except InputError as exc:
+        failed = exc
+    except BaseException:
+        writer.abort()
+        raise
     finally:
         os.close(fd)
-        writer.close()  # a valid file holding the rows finished so far
+        if failed is not None:
+            writer.abort()  # the rows before the damage: not the file's content
+        writer.close()  # a valid file holding the rows finished so far (nothing after abort)
     elapsed = time.perf_counter() - started
     totals = summary.to_dict()
     totals.update(
@@ -151,9 +166,13 @@ def _run_dataset(
         interrupted=interrupted,
         stopped_early=stopped_early,
     )
+    if failed is not None:
+        totals["failed"] = str(failed)
     write_atomic(
         out_dir / "summary.json", (json.dumps(totals, indent=2, ensure_ascii=False) + "\n").encode()
     )
+    if failed is not None:
+        raise failed
     return RunResult(out_dir, summary, elapsed, interrupted, stopped_early)
 
 
