@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleanpipe import Pipeline, Stage, registry
+from cleanpipe import Pipeline, Stage, registry, replay
 from cleanpipe.edits import validate_edits
 from cleanpipe.stages.canonical import Canonicalize
 
@@ -140,6 +140,9 @@ def test_the_report_replays_to_the_output_in_canonical_form(text):
     # kept + removed = input: the output is the input without the removed spans, in the
     # canonical form (the rewriting stages applied to what is left).
     out = result.text
+    record = DEFAULT.record(result)
+    assert replay(source, record) == _cut(source, spans)
+    assert replay(source, record, DEFAULT) == out
     assert CANONICAL_ONLY.clean(_cut(source, spans)).text == out
     # ... and the canonical form holds on it.
     assert not Canonicalize()(out, {}).edits

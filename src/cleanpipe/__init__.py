@@ -4,6 +4,7 @@ from cleanpipe.config import ConfigError
 from cleanpipe.document import Document, Edit, Removal, Result
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.registry import register
+from cleanpipe.replay import replay
 from cleanpipe.stage import Stage, StageOutput, param
 
 __version__ = "0.1.0"
@@ -20,4 +21,5 @@ __all__ = [
     "__version__",
     "param",
     "register",
+    "replay",
 ]

@@ -19,10 +19,10 @@ from cleanpipe.config import ConfigError, build_stages, load_yaml
 from cleanpipe.document import Document, Edit, Removal, Result, Status
 from cleanpipe.edits import EditMap, apply_edits
 from cleanpipe.lines import LineIndex
+from cleanpipe.replay import EXTRACTED
 from cleanpipe.stage import Stage
 
 _RULE = attrgetter("rule")
-EXTRACTED = "extracted_text"  # metadata `positions` once an extracting stage has run
 
 
 class Pipeline:
@@ -62,9 +62,18 @@ class Pipeline:
 
     @property
     def config_hash(self) -> str:
-        """Stable hash of the stages and their parameters (recorded for `--resume`)."""
+        """Stable hash of what decides the outputs (recorded for `--resume`): the stages and
+        their parameters, cleanpipe's version (new code, new rules) and the files stages
+        read (a retrained model, a new table of repeated lines)."""
         if self._config_hash is None:
-            blob = json.dumps(self.to_config()["stages"], sort_keys=True, ensure_ascii=False)
+            from cleanpipe import __version__  # the package imports this module first
+
+            decided_by = {
+                "cleanpipe": __version__,
+                "stages": self.to_config()["stages"],
+                "files": {s.name: f for s in self.stages if (f := s.fingerprint()) is not None},
+            }
+            blob = json.dumps(decided_by, sort_keys=True, ensure_ascii=False)
             self._config_hash = hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
         return self._config_hash
 

@@ -8,6 +8,7 @@ YAML parameters, so they validate from their signature and pickle with the stand
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, count
@@ -65,6 +66,12 @@ class Stage:
     def parameters(cls) -> list[dataclasses.Field[Any]]:
         return [f for f in dataclasses.fields(cls) if f.init and not f.name.startswith("_")]  # type: ignore[arg-type]
 
+    def fingerprint(self) -> str | None:
+        """What decides this stage's output besides its parameters: a hash of the model or
+        table file it reads (None: nothing). Part of `config_sha256`, so `--resume` redoes
+        documents once the file changes."""
+        return None
+
     def params(self) -> dict[str, Any]:
         """The parameters this instance was built with, as plain data (for hashing and docs)."""
         return {f.name: _plain(getattr(self, f.name)) for f in self.parameters()}
@@ -93,6 +100,11 @@ class LazyModelStage(Stage):
         if self._model is None:
             object.__setattr__(self, "_model", load())
         return self._model
+
+
+def file_hash(data: bytes) -> str:
+    """The short content hash a stage's `fingerprint` gives for a file it reads."""
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def _plain(value: Any) -> Any:

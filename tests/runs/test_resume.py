@@ -290,3 +290,29 @@ def test_resume_hands_an_outcomes_provider_only_the_unfinished_documents(tmp_pat
         for line in lines[5:]
         if not json.loads(line)["path"].endswith("_link.txt")
     ]
+
+
+def test_resume_after_an_upgrade_redoes_everything(tmp_path, monkeypatch):
+    import cleanpipe
+
+    source = _corpus(tmp_path, 4)
+    out = tmp_path / "out"
+    _rules_run(source, out)
+    monkeypatch.setattr(cleanpipe, "__version__", cleanpipe.__version__ + ".post1")
+    _rules_run(source, out, resume=True)
+    assert json.loads((out / "summary.json").read_text("utf-8"))["resumed"] == 0
+
+
+def test_the_config_hash_covers_the_version_and_the_model_file(tmp_path, monkeypatch):
+    import cleanpipe
+    from cleanpipe.stages.boilerplate import StripBoilerplate
+    from cleanpipe.stages.boilerplate.stage import model_bytes
+
+    model = tmp_path / "model.json"
+    model.write_bytes(model_bytes())
+    packaged = Pipeline([StripBoilerplate()]).config_hash
+    before = Pipeline([StripBoilerplate(model_path=str(model))]).config_hash
+    model.write_bytes(model_bytes().replace(b'"second"', b' "second"', 1))  # same model, new file
+    assert Pipeline([StripBoilerplate(model_path=str(model))]).config_hash != before
+    monkeypatch.setattr(cleanpipe, "__version__", "9.9.9")
+    assert Pipeline([StripBoilerplate()]).config_hash != packaged

@@ -20,7 +20,8 @@ from rich.text import Text
 from cleanpipe.document import Result
 from cleanpipe.io.readers import read_document
 from cleanpipe.pipeline import EXTRACTED, Pipeline
-from cleanpipe.report.html.segments import PALETTE, STRONG, SpanError, segments
+from cleanpipe.replay import SpanError, segments
+from cleanpipe.report.html.segments import PALETTE, STRONG
 
 # Hostile text may hold terminal escape sequences: every C0/C1 control except tab and the line
 # breaks is shown as a visible symbol instead of being sent to the terminal.

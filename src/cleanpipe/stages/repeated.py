@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from cleanpipe.stage import UNCHANGED, Stage, StageOutput, param, remove_lines, split_lines
+from cleanpipe.stage import (
+    UNCHANGED,
+    Stage,
+    StageOutput,
+    file_hash,
+    param,
+    remove_lines,
+    split_lines,
+)
 
 _DIGITS = re.compile(r"\d")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -62,6 +70,14 @@ class StripRepeatedLines(Stage):
         for key, value in state.items():
             object.__setattr__(self, key, value)
         object.__setattr__(self, "_hashes", None)
+
+    def fingerprint(self) -> str | None:
+        if self.table is None:
+            return None
+        try:
+            return file_hash(Path(self.table).read_bytes())
+        except OSError as exc:  # reported per document when the stage runs
+            return f"unreadable: {exc.strerror or exc}"
 
     def _table(self) -> frozenset[str]:
         if self._hashes is None:

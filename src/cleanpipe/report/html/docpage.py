@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from cleanpipe.pipeline import EXTRACTED
+from cleanpipe.replay import SpanError, segments
 from cleanpipe.report.html import links
 from cleanpipe.report.html.corpus import Corpus, DocRow
 from cleanpipe.report.html.markup import attr, num, page, pct, table, text
-from cleanpipe.report.html.segments import SpanError, segments
 
 ROOT = "../../"  # document pages live in docs/NNN/
 EXCERPT = 100  # characters of a removal shown in the removals table

@@ -1,13 +1,12 @@
-"""Cutting an input text into kept and removed pieces, and giving each stage a colour.
+"""Giving each stage a colour, in pipeline order.
 
 Shared by the HTML report and the terminal `diff` view, so both show the same thing in the
-same colours.
+same colours; the pieces they colour come from `cleanpipe.replay.segments`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 # Soft backgrounds that stay readable under dark text and differ in hue; assigned to stages
@@ -37,40 +36,6 @@ STRONG = (
     "#65a30d",
     "#6b7280",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A piece of the input: kept (`removal` is None) or removed by `removal` (its index)."""
-
-    text: str
-    removal: int | None = None
-
-
-class SpanError(ValueError):
-    """Removals that do not fit the text they claim to come from."""
-
-
-def segments(text: str, removals: Sequence[Mapping[str, Any]]) -> list[Segment]:
-    """Split `text` at the removals' `start`/`end`, checking each removal's `text` matches.
-
-    The report promises removals are disjoint and `text == input[start:end]`; a mismatch
-    means the input changed since the run, and showing highlights in the wrong place would
-    be worse than showing none, so it raises.
-    """
-    pieces: list[Segment] = []
-    cursor = 0
-    for index, removal in sorted(enumerate(removals), key=lambda item: item[1]["start"]):
-        start, end = int(removal["start"]), int(removal["end"])
-        if not cursor <= start <= end <= len(text) or text[start:end] != removal["text"]:
-            raise SpanError(f"removal {index} [{start}:{end}] does not match the input text")
-        if start > cursor:
-            pieces.append(Segment(text[cursor:start]))
-        pieces.append(Segment(text[start:end], index))
-        cursor = end
-    if cursor < len(text):
-        pieces.append(Segment(text[cursor:]))
-    return pieces
 
 
 def stage_order(config_stages: Iterable[Any], seen: Iterable[str] = ()) -> list[str]:

@@ -29,6 +29,7 @@ from cleanpipe.stage import (
     LazyModelStage,
     Line,
     StageOutput,
+    file_hash,
     param,
     split_lines,
 )
@@ -111,15 +112,18 @@ class LineModel:
         return second
 
 
+def model_bytes(path: str | Path | None = None) -> bytes:
+    """The packaged model file (`models/boilerplate.json`), or one from `training/`."""
+    if path is None:
+        return (
+            resources.files("cleanpipe.stages.boilerplate") / "models" / "boilerplate.json"
+        ).read_bytes()
+    return Path(path).read_bytes()
+
+
 def load_line_model(path: str | Path | None = None) -> LineModel:
     """The packaged model (`models/boilerplate.json`), or one from `training/`."""
-    if path is None:
-        blob = (
-            resources.files("cleanpipe.stages.boilerplate") / "models" / "boilerplate.json"
-        ).read_text("utf-8")
-    else:
-        blob = Path(path).read_text(encoding="utf-8")
-    data = json.loads(blob)
+    data = json.loads(model_bytes(path).decode("utf-8"))
     if "first" not in data or "second" not in data:
         raise ValueError(
             "not a two-pass boilerplate model (keys 'first' and 'second'); retrain it with "
@@ -290,6 +294,9 @@ class StripBoilerplate(LazyModelStage):
             raise ValueError(f"rounds: expected 1 or more, got {self.rounds}")
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold: expected a value between 0 and 1, got {self.threshold}")
+
+    def fingerprint(self) -> str | None:
+        return file_hash(model_bytes(self.model_path))
 
     def _line_model(self) -> LineModel:
         model: LineModel = self.loaded_model(lambda: load_line_model(self.model_path))
