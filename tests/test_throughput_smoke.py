@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.runs.directory import _clean_all
 from cleanpipe.stage import Line, split_lines
-from cleanpipe.stages.boilerplate.features import _char_counts
 from cleanpipe.stages.boilerplate.trees import Tree, TreeEnsemble
 from tests.oracles import trees as oracle
+from tests.oracles.features import _char_counts
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))

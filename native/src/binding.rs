@@ -13,6 +13,10 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+use pyo3::types::PyDict;
+
+use crate::features::{self, Featurizer, Spec};
+use crate::markers::{MarkerSpec, Pattern};
 use crate::trees::{Ensemble, Tree};
 
 create_exception!(
@@ -109,6 +113,177 @@ impl TreeModel {
     }
 }
 
+fn item<'py, T: FromPyObjectOwned<'py>>(spec: &Bound<'py, PyDict>, key: &str) -> PyResult<T> {
+    match spec.get_item(key)? {
+        Some(value) => value.extract::<T>().map_err(|e| {
+            let e: PyErr = e.into();
+            PyValueError::new_err(format!("line features spec: {key}: {e}"))
+        }),
+        None => Err(PyValueError::new_err(format!(
+            "line features spec: {key} is missing"
+        ))),
+    }
+}
+
+fn spec_of(spec: &Bound<'_, PyDict>) -> PyResult<Spec> {
+    let markers = MarkerSpec {
+        names: item(spec, "marker_names")?,
+        cookie_banner: item::<Pattern>(spec, "cookie_banner")?,
+        copyright: item(spec, "copyright")?,
+        short_lines: item(spec, "short_lines")?,
+        date_verb: item(spec, "date_verb")?,
+        cookie_notice: item(spec, "cookie_notice")?,
+        byline: item(spec, "byline")?,
+        caption_head: item(spec, "caption_head")?,
+        caption_agency: item(spec, "caption_agency")?,
+        caption_credit: item(spec, "caption_credit")?,
+        cookie_words: item(spec, "cookie_words")?,
+        copyright_words: item(spec, "copyright_words")?,
+        agency_words: item(spec, "agency_words")?,
+    };
+    Ok(Spec {
+        markers,
+        title_prefix: item(spec, "title_prefix")?,
+        site_suffix: item(spec, "site_suffix")?,
+        stop_words: item(spec, "stop_words")?,
+        boundary: item(spec, "boundary_markers")?,
+    })
+}
+
+/// The boilerplate classifier's line features (native/src/features.rs), built from the
+/// Python vocabularies (`vocab.native_spec()`).
+#[pyclass(module = "cleanpipe._native", frozen)]
+struct LineFeatures {
+    featurizer: Featurizer,
+}
+
+/// What `LineFeatures.document` returns: rows (float64 bytes), per line chars, words,
+/// terminal, stop ratio (float64 bytes) and marker (-1 for none), and the main block.
+type DocumentOut<'py> = (
+    Bound<'py, PyBytes>,
+    Vec<usize>,
+    Vec<usize>,
+    Vec<bool>,
+    Bound<'py, PyBytes>,
+    Vec<i64>,
+    (usize, usize),
+);
+
+fn document_out<'py>(py: Python<'py>, rows: &[f64], doc: &features::Document) -> DocumentOut<'py> {
+    let shapes = &doc.shapes;
+    let ratios: Vec<f64> = shapes.iter().map(|s| s.stop_ratio).collect();
+    (
+        PyBytes::new(py, &float_bytes(rows)),
+        shapes.iter().map(|s| s.chars).collect(),
+        shapes.iter().map(|s| s.words).collect(),
+        shapes.iter().map(|s| s.terminal).collect(),
+        PyBytes::new(py, &float_bytes(&ratios)),
+        shapes
+            .iter()
+            .map(|s| s.marker.map_or(-1, |m| m as i64))
+            .collect(),
+        doc.block,
+    )
+}
+
+#[pymethods]
+impl LineFeatures {
+    #[new]
+    fn new(spec: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let spec = spec_of(spec)?;
+        guarded(|| {
+            Featurizer::new(&spec)
+                .map(|featurizer| Self { featurizer })
+                .map_err(PyValueError::new_err)
+        })
+    }
+
+    #[getter]
+    fn width(&self) -> usize {
+        self.featurizer.width()
+    }
+
+    /// The marker name of a line, or None.
+    fn marker_of(&self, line: &str) -> PyResult<Option<String>> {
+        guarded(|| {
+            let markers = self.featurizer.markers();
+            Ok(markers.marker_of(line).map(|m| markers.names()[m].clone()))
+        })
+    }
+
+    fn title_key(&self, line: &str, strip_suffix: bool) -> PyResult<String> {
+        guarded(|| Ok(self.featurizer.titles().key(line, strip_suffix)))
+    }
+
+    fn has_stops(&self, key: &str) -> bool {
+        self.featurizer.has_stops(key)
+    }
+
+    /// The feature rows of a document's non-blank (stripped) lines and their shapes.
+    fn document<'py>(
+        &self,
+        py: Python<'py>,
+        lines: Vec<String>,
+        blank_before: Vec<bool>,
+        blank_after: Vec<bool>,
+        stops: &str,
+    ) -> PyResult<DocumentOut<'py>> {
+        let doc = guarded(|| {
+            self.featurizer
+                .document(&lines, &blank_before, &blank_after, stops)
+                .map_err(PyValueError::new_err)
+        })?;
+        Ok(document_out(py, &doc.rows, &doc))
+    }
+}
+
+/// The second pass's columns of each line from the first pass's probabilities (float64
+/// bytes) and the lines' lengths in characters.
+#[pyfunction]
+fn neighbourhood<'py>(
+    py: Python<'py>,
+    probabilities: &[u8],
+    chars: Vec<usize>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let out = guarded(|| {
+        let p = floats(probabilities)?;
+        if p.len() != chars.len() {
+            return Err(PyValueError::new_err(
+                "probabilities and chars differ in length",
+            ));
+        }
+        Ok(float_bytes(&features::neighbourhood(&p, &chars)))
+    })?;
+    Ok(PyBytes::new(py, &out))
+}
+
+/// The densest run of prose lines (`features::main_block`) of lines given by their chars,
+/// words, terminal punctuation and whether they carry a marker.
+#[pyfunction]
+fn main_block(
+    chars: Vec<usize>,
+    words: Vec<usize>,
+    terminal: Vec<bool>,
+    marker: Vec<bool>,
+) -> PyResult<(usize, usize)> {
+    guarded(|| {
+        let n = chars.len();
+        if words.len() != n || terminal.len() != n || marker.len() != n {
+            return Err(PyValueError::new_err("the line arrays differ in length"));
+        }
+        let shapes: Vec<features::Shape> = (0..n)
+            .map(|i| features::Shape {
+                chars: chars[i],
+                words: words[i],
+                terminal: terminal[i],
+                stop_ratio: 0.0,
+                marker: marker[i].then_some(0),
+            })
+            .collect();
+        Ok(features::main_block(&shapes))
+    })
+}
+
 /// Panics inside native code, for the tests of the panic boundary.
 #[pyfunction]
 fn _panic_for_tests(message: &str) -> PyResult<()> {
@@ -122,6 +297,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     QUIET_PANICS.call_once(|| panic::set_hook(Box::new(|_| {})));
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add_class::<TreeModel>()?;
+    m.add_class::<LineFeatures>()?;
+    m.add_function(wrap_pyfunction!(neighbourhood, m)?)?;
+    m.add_function(wrap_pyfunction!(main_block, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())
 }

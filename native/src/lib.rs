@@ -4,6 +4,12 @@
 //! binding (`--features python`, turned on by maturin) is a thin layer over it in `binding`,
 //! where every entry point catches panics so none crosses into Python.
 
+mod casefold_table;
+pub mod features;
+pub mod markers;
+pub mod pychar;
+pub mod pyregex;
+pub mod titles;
 pub mod trees;
 
 #[cfg(feature = "python")]

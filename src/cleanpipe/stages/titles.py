@@ -22,14 +22,13 @@ from cleanpipe.stage import (
 )
 
 # "Read: Title", "WATCH - Title", "Video: Title": scrapers and sites prefix repeated titles.
-_PREFIX = re.compile(
+PREFIX = re.compile(
     r"^(?:read|watch|video|listen|photos?|gallery|live|opinion|analysis|exclusive|breaking)"
     r"\s*[:\-–—|]\s*",
     re.IGNORECASE,
 )
 # "Title | Site", "Title - Site", "Title :: Site", "Title « Site": the page <title> suffix.
-_SITE_SUFFIX = re.compile(r"\s+(?:[|–—»«·•]|::|-{1,2})\s+[^|–—»«·•]{1,60}$")
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+SITE_SUFFIX = re.compile(r"\s+(?:[|–—»«·•]|::|-{1,2})\s+[^|–—»«·•]{1,60}$")
 
 
 # A site's name is a few words, never a clause: "LOS ANGELES (AP) — To LeBron James,
@@ -41,7 +40,7 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 def has_site_suffix(line: str) -> bool:
     """Whether a line ends like a page `<title>`: `Headline | Site`, `Headline - Site`."""
     text = unicodedata.normalize("NFKC", line).strip()
-    suffix = _SITE_SUFFIX.search(text)
+    suffix = SITE_SUFFIX.search(text)
     return (
         suffix is not None
         and len(suffix.group().split()) - 1 <= _SITE_NAME_WORDS
@@ -50,12 +49,12 @@ def has_site_suffix(line: str) -> bool:
 
 
 def title_key(line: str, *, strip_suffix: bool) -> str:
-    """A comparison key: prefix and (optionally) site suffix gone, case and punctuation folded."""
-    text = unicodedata.normalize("NFKC", line).strip()
-    text = _PREFIX.sub("", text)
-    if strip_suffix:
-        text = _SITE_SUFFIX.sub("", text)
-    return _NON_WORD.sub(" ", text.casefold()).strip()
+    """A comparison key: prefix and (optionally) site suffix gone, case and punctuation folded
+    (NFKC, `PREFIX` and `SITE_SUFFIX` removed, casefold, runs of non-word characters one space;
+    native/src/titles.rs, which the line classifier's title features share)."""
+    from cleanpipe.stages.native_lines import line_features  # the core reads PREFIX from here
+
+    return line_features().title_key(line, strip_suffix)
 
 
 @dataclass(frozen=True)

@@ -237,35 +237,22 @@ _COOKIE_BANNER = re.compile(
 )
 
 
-# Under IGNORECASE an ASCII character of a pattern matches itself, its other case and, of all
-# the other characters, only these four. In a line free of them, a pattern's literal ASCII word
-# can match only where the lower-cased line holds that word: `word in line.lower()` is then an
-# exact prefilter that spares the pattern's position-by-position search.
-_CASE_ODD = re.compile("[\u0130\u0131\u017f\u212a]")
-
-
-def folded(text: str) -> str | None:
-    """`text.lower()` for the literal prefilters; None (all of them pass) when that is unsafe."""
-    if text.isascii() or not _CASE_ODD.search(text):
-        return text.lower()
-    return None
-
-
-def literal_words(*words: str) -> re.Pattern[str]:
-    """A search for any of `words` as they are (for `may_hold`, on a folded line)."""
-    return re.compile("|".join(map(re.escape, words)))
-
-
-def may_hold(low: str | None, words: re.Pattern[str]) -> bool:
-    """False only when the folded line holds none of `words` (see `folded`)."""
-    return low is None or words.search(low) is not None
-
-
-# Words every match of a pattern holds (lower case), one of which the line must hold.
-_COOKIE_WORDS = literal_words("cookie")
-_COPYRIGHT_WORDS = literal_words(
-    "\u00a9", "(c)", "copyright", "rights", "rechte", "droits", "derechos", "diritti", "direitos"
+# Words every match of a pattern holds (lower case), one of which a line must hold: the native
+# core skips a pattern's search on lines that hold none (native/src/markers.rs says when that
+# prefilter stands aside).
+COOKIE_WORDS = ("cookie",)
+COPYRIGHT_WORDS = (
+    "\u00a9",
+    "(c)",
+    "copyright",
+    "rights",
+    "rechte",
+    "droits",
+    "derechos",
+    "diritti",
+    "direitos",
 )
+AGENCY_WORDS = ("getty", "shutterstock", "istock", "photo", "reuters/", "epa", "dpa", "picture")
 # MARKERS["caption"] is these three alternatives: whether it finds a match is whether one does.
 _CAPTION_HEAD = re.compile(
     r"^[\W_]{0,3}(?:photo|image|picture|foto|bild|imagen|immagine|imagem|illustration|"
@@ -278,17 +265,13 @@ _CAPTION_AGENCY = re.compile(
     r"reuters/|epa[-/]efe|dpa|picture[- ]alliance|afp\s+via\s+getty)\b[^.!?]{0,80}$",
     re.IGNORECASE,
 )
-_AGENCY_WORDS = literal_words(
-    "getty", "shutterstock", "istock", "photo", "reuters/", "epa", "dpa", "picture"
-)
 _CAPTION_CREDIT = re.compile(
     r"^[^.!?]{0,200}\((?:photo|image|foto|credit|cr[ée]dit)[^)]{0,80}\)\s*$", re.IGNORECASE
 )
 
 
-# The whole-line patterns `marker_of` tries in turn, as one alternation in the same order: an
-# alternation takes its first branch that matches, so the named group that matched is the
-# first pattern that would have (all of them are IGNORECASE; none has groups of its own).
+# The whole-line patterns `marker_of` tries in turn; the first that matches names the line.
+# The three date forms all name it `date_line`.
 _SHORT_LINE_ORDER = (
     ("date_line", DATE_LINE),
     ("read_time_line", READ_TIME_LINE),
@@ -306,52 +289,68 @@ _SHORT_LINE_ORDER = (
     ),
 )
 assert all(p.flags == re.IGNORECASE | re.UNICODE and not p.groups for _, p in _SHORT_LINE_ORDER)
-_SHORT_LINE = re.compile(
-    "|".join(f"(?P<{name}>{p.pattern})" for name, p in _SHORT_LINE_ORDER), re.IGNORECASE
-)
 _DATE_GROUPS = frozenset(("date_line", "read_time_line", "relative_time_line"))
 
 
-def _is_caption(text: str, low: str | None) -> bool:
-    return bool(
-        _CAPTION_HEAD.match(text)
-        or (may_hold(low, _AGENCY_WORDS) and _CAPTION_AGENCY.search(text))
-        or ("(" in text and _CAPTION_CREDIT.match(text))
-    )
+def _pattern(compiled: re.Pattern[str]) -> tuple[str, bool]:
+    return compiled.pattern, bool(compiled.flags & re.IGNORECASE)
+
+
+def native_spec() -> dict[str, object]:
+    """The vocabularies as the native core reads them (`cleanpipe._native.LineFeatures`): the
+    patterns as written here, which it compiles with Python's meaning of their classes."""
+    from cleanpipe.stages.boilerplate.features import BOUNDARY_MARKERS
+    from cleanpipe.stages.titles import PREFIX, SITE_SUFFIX  # titles imports the native core
+
+    return {
+        "marker_names": list(MARKER_NAMES),
+        "cookie_banner": _pattern(_COOKIE_BANNER),
+        "copyright": _pattern(MARKERS["copyright"]),
+        "short_lines": [
+            ("date_line" if name in _DATE_GROUPS else name, _pattern(p))
+            for name, p in _SHORT_LINE_ORDER
+        ],
+        "date_verb": _pattern(_DATE_VERB),
+        "cookie_notice": _pattern(MARKERS["cookie_notice"]),
+        "byline": _pattern(MARKERS["byline"]),
+        "caption_head": _pattern(_CAPTION_HEAD),
+        "caption_agency": _pattern(_CAPTION_AGENCY),
+        "caption_credit": _pattern(_CAPTION_CREDIT),
+        "cookie_words": list(COOKIE_WORDS),
+        "copyright_words": list(COPYRIGHT_WORDS),
+        "agency_words": list(AGENCY_WORDS),
+        "title_prefix": _pattern(PREFIX),
+        "site_suffix": _pattern(SITE_SUFFIX),
+        "boundary_markers": list(BOUNDARY_MARKERS),
+        "stop_words": [
+            *((lang, sorted(words)) for lang, words in STOP_WORDS.items()),
+            (ALL_STOPS_KEY, sorted(ALL_STOP_WORDS)),
+        ],
+    }
+
+
+# The key of every language's stop words together (the native core's name for ALL_STOP_WORDS).
+ALL_STOPS_KEY = "*"
+_STOPS_KEYS: dict[frozenset[str], str] = {
+    **{words: lang for lang, words in STOP_WORDS.items()},
+    ALL_STOP_WORDS: ALL_STOPS_KEY,
+}
+
+
+def stops_key(stops: frozenset[str]) -> str:
+    """The native core's name of a stop-word set (one of `STOP_WORDS`, or all of them)."""
+    try:
+        return _STOPS_KEYS[stops]
+    except KeyError:
+        raise ValueError("stop words: expected one of vocab.STOP_WORDS or ALL_STOP_WORDS") from None
 
 
 def marker_of(line: str) -> str | None:
-    """The boilerplate category a short line belongs to, or None.
+    """The boilerplate category a short line belongs to, or None (native/src/markers.rs).
 
     Long lines are never markers: the patterns would otherwise catch sentences of the article
     ("Facebook said on Monday it would...") that merely begin like a marker.
     """
-    text = line.strip()
-    if not text:
-        return None
-    words = text.split()
-    n_words = len(words)
-    low = folded(text)
-    # Consent banners run long (a paragraph of purposes and vendors): no word limit short of
-    # a full article paragraph's.
-    if n_words <= 250 and may_hold(low, _COOKIE_WORDS) and _COOKIE_BANNER.search(text):
-        return "cookie_notice"
-    copyright = may_hold(low, _COPYRIGHT_WORDS) and bool(MARKERS["copyright"].search(text))
-    if n_words > _MAX_MARKER_WORDS and not copyright:
-        return None
-    short = _SHORT_LINE.match(text)
-    if short is not None and short.lastgroup in _DATE_GROUPS:
-        return "date_line"
-    if _HAS_DIGIT.search(text) and _DATE_VERB.match(text):
-        return "date_line"
-    if short is not None:
-        return short.lastgroup
-    if copyright and n_words <= 40:
-        return "copyright"
-    if n_words <= 8 and MARKERS["cookie_notice"].match(text):
-        return "cookie_notice"
-    if n_words <= 10 and MARKERS["byline"].match(text):
-        return "byline"
-    if _is_caption(text, low):
-        return "caption"
-    return None
+    from cleanpipe.stages.native_lines import line_features
+
+    return line_features().marker_of(line)

@@ -1,0 +1,128 @@
+//! Title keys and their similarity: what `titles.title_key` and rapidfuzz's `fuzz.ratio`
+//! compute, for the classifier's title features.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::markers::Pattern;
+use crate::pychar;
+use crate::pyregex::compile;
+
+pub struct TitleKeys {
+    prefix: Regex,
+    site_suffix: Regex,
+    non_word: Regex,
+}
+
+impl TitleKeys {
+    /// `prefix` and `site_suffix`: the patterns of `titles.py` ("Read: ...", "... | Site").
+    pub fn new(prefix: &Pattern, site_suffix: &Pattern) -> Result<Self, String> {
+        Ok(Self {
+            prefix: compile(&prefix.0, prefix.1)?,
+            site_suffix: compile(&site_suffix.0, site_suffix.1)?,
+            non_word: compile(r"[\W_]+", false)?,
+        })
+    }
+
+    /// A comparison key: NFKC, prefix and (optionally) site suffix gone, case folded, every
+    /// run of non-word characters one space, stripped.
+    pub fn key(&self, line: &str, strip_suffix: bool) -> String {
+        let normal: String;
+        let text = if line.is_ascii() {
+            line
+        } else {
+            normal = line.nfkc().collect();
+            &normal
+        };
+        let text = pychar::strip(text);
+        let text = self.prefix.replace_all(text, "");
+        let text = if strip_suffix {
+            self.site_suffix.replace_all(&text, "").into_owned()
+        } else {
+            text.into_owned()
+        };
+        let folded = pychar::casefold(&text);
+        pychar::strip(&self.non_word.replace_all(&folded, " ")).to_owned()
+    }
+}
+
+/// rapidfuzz's `fuzz.ratio(a, b) / 100` for non-empty strings: `1 - indel / (len a + len b)`,
+/// where the Indel distance is `len a + len b - 2 * LCS` over code points.
+pub struct Similarity {
+    masks: HashMap<char, Vec<u64>>,
+    len: usize,
+}
+
+impl Similarity {
+    pub fn new(pattern: &str) -> Self {
+        let chars: Vec<char> = pattern.chars().collect();
+        let words = chars.len().div_ceil(64).max(1);
+        let mut masks: HashMap<char, Vec<u64>> = HashMap::new();
+        for (i, &c) in chars.iter().enumerate() {
+            masks.entry(c).or_insert_with(|| vec![0; words])[i / 64] |= 1 << (i % 64);
+        }
+        Self {
+            masks,
+            len: chars.len(),
+        }
+    }
+
+    /// The longest common subsequence with `text` (Hyyrö's bit-parallel form, any length).
+    fn lcs(&self, text: &str) -> usize {
+        let words = self.len.div_ceil(64).max(1);
+        let mut v = vec![u64::MAX; words];
+        for c in text.chars() {
+            let Some(m) = self.masks.get(&c) else {
+                continue;
+            };
+            let mut carry = 0u64;
+            for w in 0..words {
+                let x = v[w] & m[w];
+                let (sum, c1) = v[w].overflowing_add(x);
+                let (sum, c2) = sum.overflowing_add(carry);
+                carry = u64::from(c1 || c2);
+                v[w] = sum | (v[w] - x);
+            }
+        }
+        let mut zeros = 0;
+        for (w, word) in v.iter().enumerate() {
+            let bits = (self.len - w * 64).min(64);
+            let mask = if bits == 64 {
+                u64::MAX
+            } else {
+                (1u64 << bits) - 1
+            };
+            zeros += (!word & mask).count_ones() as usize;
+        }
+        zeros
+    }
+
+    pub fn ratio(&self, text: &str) -> f64 {
+        let total = self.len + pychar::len(text);
+        if total == 0 {
+            return 1.0;
+        }
+        let distance = total - 2 * self.lcs(text);
+        let similarity = 1.0 - distance as f64 / total as f64;
+        similarity * 100.0 / 100.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lcs_over_word_boundaries() {
+        let long: String = "ab".repeat(70); // 140 chars: three words of bits
+        let s = Similarity::new(&long);
+        assert_eq!(s.lcs(&long), 140);
+        assert_eq!(s.lcs("ba"), 2);
+        assert_eq!(s.lcs("zzz"), 0);
+        let s = Similarity::new("kitten");
+        assert_eq!(s.lcs("sitting"), 4);
+        assert_eq!(s.ratio("kitten"), 1.0);
+    }
+}
