@@ -23,6 +23,18 @@ from typing import Any
 import pytest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# The fixture texts the fast-path tests compare against their references (the large
+# stress files aside: they would only slow the comparison down).
+FIXTURE_TEXT_LIMIT = 500_000
+
+
+def fixture_texts() -> list[Path]:
+    """Every `.txt` under `fixtures/` below the size limit, sorted (never empty)."""
+    paths = sorted(p for p in FIXTURES.rglob("*.txt") if p.stat().st_size < FIXTURE_TEXT_LIMIT)
+    assert paths, "no fixtures found"
+    return paths
+
+
 CASE_KEYS = {"description", "params", "removals", "expect", "reason", "metadata", "output_metadata"}
 
 

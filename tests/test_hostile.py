@@ -222,6 +222,7 @@ def test_an_unlistable_directory_is_an_error(tmp_path, monkeypatch):
     assert records["a.txt"]["status"] == "ok"
 
 
+@pytest.mark.slow
 def test_a_very_deep_tree_does_not_hit_the_recursion_limit(tmp_path):
     source = tmp_path / "in"
     deep = source

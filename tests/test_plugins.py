@@ -22,6 +22,8 @@ import pytest
 from cleanpipe import Edit, Pipeline, Stage, StageOutput, param, register, registry
 from cleanpipe.registry import RegistryError
 
+pytestmark = pytest.mark.slow  # builds and installs the example plugin
+
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = ROOT / "examples" / "cleanpipe-plugin-example"
 PAGE = (

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +24,7 @@ sys.path.insert(0, str(BENCHMARKS))
 import corpus  # noqa: E402  (benchmarks/ is not a package)
 
 
+@pytest.mark.slow  # runs the benchmark scripts
 def test_benchmark_smoke(tmp_path):
     done = subprocess.run(
         [

@@ -7,6 +7,7 @@ Run on every HTML page the fixtures hold, and on generated pages.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 
 import pytest
@@ -18,7 +19,6 @@ from cleanpipe.engines.extraction import (
     ExtractOptions,
     _collapsed_len,
     _parse,
-    _replace,
     _trafilatura,
 )
 from cleanpipe.engines.page_metadata import page_metadata
@@ -100,7 +100,7 @@ def test_one_parse_gives_the_string_path_output_on_fixtures(options):
         for with_metadata in (True, False):
             expected = string_path(html, options, with_metadata=with_metadata)
             assert one_parse(html, options, with_metadata=with_metadata) == expected
-        balanced = _replace(options, favor_precision=False)
+        balanced = dataclasses.replace(options, favor_precision=False)
         assert one_parse(html, balanced, with_metadata=False) == string_path(
             html, balanced, with_metadata=False
         )

@@ -215,6 +215,7 @@ def test_clean_table_is_the_pyarrow_entry_point(pipeline: Pipeline) -> None:
         clean_table(table, pipeline, first_row=None)
 
 
+@pytest.mark.slow
 def test_two_workers_write_the_same_bytes_as_one(tmp_path: Path, pipeline: Pipeline) -> None:
     source = tmp_path / "rows.jsonl"
     write_jsonl(source, rows() * 3)

@@ -21,10 +21,13 @@ from tests.report.test_html_report import HOSTILE_NAME, PageParser, make_run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Locally a missing browser is a skip; in CI (`.ci/run` installs it) it must be there.
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"),
-    reason="chromium is not installed (apt-get install chromium)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        CHROMIUM is None and not os.environ.get("CI"),
+        reason="chromium is not installed (apt-get install chromium)",
+    ),
+]
 
 FLAGS = [
     "--headless",

@@ -46,6 +46,7 @@ def _run(source: Path, out: Path, workers: int) -> tuple[bytes, dict[str, bytes]
     return (out / "report.jsonl").read_bytes(), texts, summary
 
 
+@pytest.mark.slow
 def test_same_bytes_across_runs_and_worker_counts(corpus, tmp_path):
     first = _run(corpus, tmp_path / "j1", 1)
     assert first[0].count(b"\n") > 20 and len(first[1]) > 10  # a real corpus was cleaned

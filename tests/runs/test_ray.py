@@ -23,6 +23,8 @@ from cleanpipe.io.parquet import clean_table  # noqa: E402 - needs pyarrow
 from cleanpipe.runs.ray import clean_dataset  # noqa: E402
 from tests.test_readme_examples import EXAMPLES  # noqa: E402
 
+pytestmark = pytest.mark.slow  # starts a local Ray cluster
+
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 PAGES = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "sample").glob("*.txt"))]
 SHORT = "Rain Expected in the North\nRain Expected in the North\nSteady rain is expected.\n"

@@ -16,6 +16,8 @@ import pytest
 from cleanpipe import Pipeline
 from cleanpipe.runs.directory import RunOptions, clean_file, run_directory
 
+pytestmark = pytest.mark.slow  # kills real runs in subprocesses
+
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample"
 RULES = [
     "fix_encoding",

@@ -8,15 +8,13 @@ invisibles and combining marks, for every setting.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanpipe.stages import canonical
 from cleanpipe.stages.canonical import Canonicalize
-from tests.fixture_cases import FIXTURES
+from tests.fixture_cases import fixture_texts
 
 SETTINGS = [
     {},
@@ -29,10 +27,6 @@ SETTINGS = [
 
 def general(stage: Canonicalize, text: str) -> tuple[canonical.Edit, ...]:
     return tuple(stage._line_edits(text))
-
-
-def fixture_texts() -> list[Path]:
-    return sorted(p for p in FIXTURES.rglob("*.txt") if p.stat().st_size < 500_000)
 
 
 @pytest.mark.parametrize("params", SETTINGS, ids=str)

@@ -7,8 +7,6 @@ entities, controls, odd line breaks, ligatures, fullwidth forms, combining marks
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import ftfy
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +16,7 @@ from cleanpipe.edits import apply_edits
 from cleanpipe.engines import ftfy_gate
 from cleanpipe.stages import encoding
 from cleanpipe.stages.encoding import FixEncoding
-from tests.fixture_cases import FIXTURES
+from tests.fixture_cases import fixture_texts
 
 SETTINGS = [
     {},
@@ -42,10 +40,6 @@ def reference(stage: FixEncoding, text: str) -> str:
 
 def gated(stage: FixEncoding, text: str) -> str:
     return apply_edits(text, stage(text, {}).edits)
-
-
-def fixture_texts() -> list[Path]:
-    return sorted(p for p in FIXTURES.rglob("*.txt") if p.stat().st_size < 500_000)
 
 
 def test_the_mojibake_prefilter_is_in_use():

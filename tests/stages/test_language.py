@@ -48,6 +48,7 @@ def test_langdetect_labels(text, code):
     assert lang(DetectLanguage(), MENU + text * 3)[0] == code
 
 
+@pytest.mark.slow
 def test_langdetect_is_deterministic_across_instances_and_pickles():
     mixed = ENGLISH + GERMAN  # an unsure case: trials decide, so the seed matters
     first = lang(DetectLanguage(quick_chars=0), mixed)

@@ -8,8 +8,6 @@ long and short lines.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +15,7 @@ from hypothesis import strategies as st
 from cleanpipe.stage import UNCHANGED, StageOutput, split_lines
 from cleanpipe.stages import markers
 from cleanpipe.stages.markers import StripCommentMarkers
-from tests.fixture_cases import FIXTURES
+from tests.fixture_cases import fixture_texts
 
 SETTINGS = [{}, {"glued": False}, {"drop_thread": True}, {"drop_thread": True, "thread_zone": 0.0}]
 
@@ -27,10 +25,6 @@ def reference(stage: StripCommentMarkers, text: str) -> StageOutput:
         return UNCHANGED
     lines = split_lines(text)
     return stage._edits(text, lines, lines)
-
-
-def fixture_texts() -> list[Path]:
-    return sorted(p for p in FIXTURES.rglob("*.txt") if p.stat().st_size < 500_000)
 
 
 @pytest.mark.parametrize("params", SETTINGS, ids=str)

@@ -23,7 +23,7 @@ from cleanpipe.stage import (
 )
 from cleanpipe.stages.linklists import StripLinkLists
 from cleanpipe.stages.titles import StripDuplicateTitle, _title_keys
-from tests.fixture_cases import FIXTURES
+from tests.fixture_cases import fixture_texts
 
 _LINES = st.lists(
     st.sampled_from(["a", " ", "\n", "bc\n", "\n\n", "\u200b", "\t\n", "d", "\r"]), max_size=20
@@ -79,16 +79,10 @@ def link_list_reference(stage: StripLinkLists, text: str) -> StageOutput:
     return StageOutput((Edit(lines[cut].start, len(text), "trailing_link_list"),))
 
 
-def fixture_texts() -> list[str]:
-    paths = sorted(p for p in FIXTURES.rglob("*.txt") if p.stat().st_size < 500_000)
-    assert paths, "no fixtures found"
-    return [p.read_bytes().decode("utf-8", "replace") for p in paths]
-
-
 @pytest.mark.parametrize("params", [{}, {"search_lines": 2}, {"search_lines": 0}], ids=str)
 def test_titles_on_fixtures(params):
     stage = StripDuplicateTitle(**params)
-    for text in fixture_texts():
+    for text in _texts():
         assert stage(text, {}) == title_reference(stage, text, {})
 
 
@@ -96,7 +90,7 @@ def test_titles_on_fixtures(params):
 def test_link_lists_on_fixtures(params):
     stage = StripLinkLists(**params)
     found = 0
-    for text in fixture_texts():
+    for text in _texts():
         output = stage(text, {})
         found += len(output.edits)
         assert output == link_list_reference(stage, text)
@@ -139,3 +133,7 @@ def test_titles_on_generated_text(text, search_lines, title):
 def test_link_lists_on_generated_text(text, min_items):
     stage = StripLinkLists(min_items=min_items)
     assert stage(text, {}) == link_list_reference(stage, text)
+
+
+def _texts() -> list[str]:
+    return [p.read_bytes().decode("utf-8", "replace") for p in fixture_texts()]

@@ -15,6 +15,7 @@ when a page is actually extracted.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import io
@@ -106,7 +107,7 @@ def extract(
     first, metadata = _trafilatura(tree, html, options, url, with_metadata=True)
     guarded = options.favor_precision and options.recall_guard > 0
     if guarded and not _surely_whole(first, tree, options.recall_guard):
-        balanced_options = _replace(options, favor_precision=False)
+        balanced_options = dataclasses.replace(options, favor_precision=False)
         balanced, _ = _trafilatura(tree, html, balanced_options, url, with_metadata=False)
         if len(first) < options.recall_guard * len(balanced):
             reason = (
@@ -178,12 +179,6 @@ def _mode_name(options: ExtractOptions) -> str:
     elif options.favor_recall:
         mode = "recall"
     return f"trafilatura-{mode}{'-fast' if options.fast else ''}"
-
-
-def _replace(options: ExtractOptions, **changes: Any) -> ExtractOptions:
-    values = {name: getattr(options, name) for name in ExtractOptions.__slots__}  # type: ignore[attr-defined]
-    values.update(changes)
-    return ExtractOptions(**values)
 
 
 def _require_trafilatura() -> None:

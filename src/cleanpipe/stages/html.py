@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 from cleanpipe.document import Edit
@@ -54,16 +54,8 @@ class ExtractHtml(Stage):
             raise ValueError(f"recall_guard must be between 0 and 1, got {self.recall_guard}")
 
     def _options(self) -> ExtractOptions:
-        return ExtractOptions(
-            favor_precision=self.favor_precision,
-            favor_recall=self.favor_recall,
-            include_tables=self.include_tables,
-            include_comments=self.include_comments,
-            include_links=self.include_links,
-            fast=self.fast,
-            recall_guard=self.recall_guard,
-            search_author=self.search_author,
-        )
+        # ExtractOptions holds the same names: its fields are taken from the stage's own.
+        return ExtractOptions(**{f.name: getattr(self, f.name) for f in fields(ExtractOptions)})
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
         if metadata.get("format") != "html" and not (self.sniff and looks_like_html(text)):

@@ -295,6 +295,7 @@ def test_fixture_pages(index: int) -> None:
     _check_text(FIXTURE_TEXTS[index])
 
 
+@pytest.mark.slow
 def test_dev_pages() -> None:
     if not DEV_TEXTS:
         pytest.skip("no dev evalset next to the repository")
