@@ -21,6 +21,7 @@ from cleanpipe.cli.datasets import (
     run_dataset_command,
 )
 from cleanpipe.config import ConfigError
+from cleanpipe.io.readers import RejectedFileError
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.runs.directory import (
     DEFAULT_MAX_DOC_BYTES,
@@ -361,6 +362,9 @@ def diff(file: Path, config: Path | None, context: int | None, show_output: bool
     pipeline = _load_pipeline(config)
     try:
         result = clean_path(file, pipeline)
+    except RejectedFileError as exc:
+        _fail(f"{file}: {exc.status}: {exc.reason}")
+        return
     except OSError as exc:
         _fail(f"cannot read {file}: {exc.strerror or exc}")
         return

@@ -204,6 +204,8 @@ def read_limited(path: Path, limit: int | None) -> FileBytes:
         raise RejectedFileError("error", f"cannot read: {_why(exc)}") from None
     try:
         info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise RejectedFileError("dropped", "not a regular file (a directory)")
         if not stat.S_ISREG(info.st_mode):
             raise RejectedFileError("dropped", "not a regular file (FIFO, socket or device)")
         with os.fdopen(fd, "rb", closefd=False) as handle:
@@ -223,6 +225,8 @@ def read_limited(path: Path, limit: int | None) -> FileBytes:
             if size > limit:
                 data = cut_document(data, limit)
             return FileBytes(data, size, _short(digest))
+    except RejectedFileError:
+        raise  # an OSError too, but it already says what is wrong
     except OSError as exc:
         raise RejectedFileError("error", f"cannot read: {_why(exc)}") from None
     finally:
