@@ -8,10 +8,14 @@ YAML parameters, so they validate from their signature and pickle with the stand
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, count
+from pathlib import Path
 from typing import Any, ClassVar, NamedTuple
 
 from cleanpipe.document import Edit
@@ -100,6 +104,32 @@ class LazyModelStage(Stage):
         if self._model is None:
             object.__setattr__(self, "_model", load())
         return self._model
+
+
+def read_named_file(path: str | Path, limit: int) -> bytes:
+    """The bytes of a file a config names (a model, a table): a regular file of at most
+    `limit` bytes, else OSError saying why. Never reads past the limit: `/dev/zero` or a
+    FIFO named as a table must not take the run's memory or hang it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes")
+    return data
+
+
+def check_named_file(name: str, path: str | Path, limit: int) -> bytes:
+    """`read_named_file`, failing with the ValueError a config error is made of."""
+    try:
+        return read_named_file(path, limit)
+    except OSError as exc:
+        raise ValueError(f"{name}: cannot read {path}: {exc.strerror or exc}") from None
 
 
 def file_hash(data: bytes) -> str:

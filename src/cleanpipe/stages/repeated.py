@@ -23,8 +23,10 @@ from cleanpipe.stage import (
     UNCHANGED,
     Stage,
     StageOutput,
+    check_named_file,
     file_hash,
     param,
+    read_named_file,
     remove_lines,
     split_lines,
 )
@@ -51,6 +53,10 @@ def frequent(counts: Mapping[str, int], min_docs: int) -> list[str]:
     return sorted(h for h, n in counts.items() if n >= min_docs)
 
 
+# A table line is a 16-hex-digit hash and a newline: 256 MB holds 15 million lines.
+MAX_TABLE_BYTES = 256_000_000
+
+
 @dataclass(frozen=True)
 class StripRepeatedLines(Stage):
     """Remove lines whose normalized hash is in a precomputed table of corpus-wide repeats."""
@@ -62,6 +68,12 @@ class StripRepeatedLines(Stage):
     )
     min_chars: int = param(1, "shorter lines are left alone")
     _hashes: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Checked here, so that a wrong path is a config error before the run, not an error
+        # on every document (and /dev/zero is refused, not read until memory runs out).
+        if self.table is not None:
+            check_named_file("table", self.table, MAX_TABLE_BYTES)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"table": self.table, "min_chars": self.min_chars}
@@ -75,7 +87,7 @@ class StripRepeatedLines(Stage):
         if self.table is None:
             return None
         try:
-            return file_hash(Path(self.table).read_bytes())
+            return file_hash(read_named_file(self.table, MAX_TABLE_BYTES))
         except OSError as exc:  # reported per document when the stage runs
             return f"unreadable: {exc.strerror or exc}"
 
@@ -83,7 +95,7 @@ class StripRepeatedLines(Stage):
         if self._hashes is None:
             hashes: frozenset[str] = frozenset()
             if self.table is not None:
-                text = Path(self.table).read_text(encoding="utf-8")
+                text = read_named_file(self.table, MAX_TABLE_BYTES).decode("utf-8")
                 hashes = frozenset(h.strip() for h in text.split("\n") if h.strip())
             object.__setattr__(self, "_hashes", hashes)
         return self._hashes  # type: ignore[no-any-return]

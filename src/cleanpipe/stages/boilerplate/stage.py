@@ -31,6 +31,7 @@ from cleanpipe.stage import (
     StageOutput,
     file_hash,
     param,
+    read_named_file,
     split_lines,
 )
 from cleanpipe.stages.boilerplate.features import (
@@ -112,13 +113,17 @@ class LineModel:
         return second
 
 
+# The packaged model is 0.2 MB; a model a hundred times larger is not one of ours.
+MAX_MODEL_BYTES = 50_000_000
+
+
 def model_bytes(path: str | Path | None = None) -> bytes:
     """The packaged model file (`models/boilerplate.json`), or one from `training/`."""
     if path is None:
         return (
             resources.files("cleanpipe.stages.boilerplate") / "models" / "boilerplate.json"
         ).read_bytes()
-    return Path(path).read_bytes()
+    return read_named_file(path, MAX_MODEL_BYTES)  # a regular file, bounded: never /dev/zero
 
 
 def load_line_model(path: str | Path | None = None) -> LineModel:
@@ -287,7 +292,8 @@ class StripBoilerplate(LazyModelStage):
             try:
                 load_line_model(self.model_path)
             except OSError as error:
-                raise ValueError(f"model_path: cannot read {self.model_path}: {error}") from None
+                reason = error.strerror or error
+                raise ValueError(f"model_path: cannot read {self.model_path}: {reason}") from None
             except (ValueError, KeyError, TypeError) as error:
                 raise ValueError(f"model_path: {self.model_path}: {error}") from None
         if self.rounds < 1:
