@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from cleanpipe import registry
 from cleanpipe.optional import MissingDependencyError
-from cleanpipe.stage import Stage
+from cleanpipe.stage import Stage, is_number, range_problem
 
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -169,6 +169,12 @@ def make_stage(cls: type[Stage], params: Mapping[str, Any], where: str = "") -> 
         for key in params
         if key not in known
     ]
+    fields = {f.name: f for f in cls.parameters()}
+    problems.extend(
+        f"{prefix}{key}: expected a number, got {str(value).lower()}"  # pydantic: true is 1
+        for key, value in params.items()
+        if key in fields and isinstance(value, bool) and is_number(fields[key].default)
+    )
     adapter = TypeAdapter(cls)
     try:
         stage = adapter.validate_python({k: v for k, v in params.items() if k in known})
@@ -176,6 +182,11 @@ def make_stage(cls: type[Stage], params: Mapping[str, Any], where: str = "") -> 
         problems.extend(prefix + _describe(error) for error in exc.errors())
     except (TypeError, ValueError, MissingDependencyError) as exc:  # a stage's __post_init__
         problems.append(f"{prefix}{exc}")
+    else:
+        for field in fields.values():
+            problem = range_problem(field, getattr(stage, field.name))
+            if problem is not None:
+                problems.append(prefix + problem)
     if problems:
         raise ConfigError("\n".join(problems))
     return stage

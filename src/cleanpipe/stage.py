@@ -33,12 +33,36 @@ class StageOutput:
 UNCHANGED = StageOutput()
 
 
-def param(default: Any, doc: str) -> Any:
-    """A stage parameter with its one-line documentation (shown by `cleanpipe stages`)."""
+def param(default: Any, doc: str, *, ge: float | None = None, le: float | None = None) -> Any:
+    """A stage parameter with its one-line documentation (shown by `cleanpipe stages`).
+
+    A number gives its range (`ge` <= value <= `le`), checked when a config is built.
+    """
+    metadata: dict[str, Any] = {"doc": doc}
+    if ge is not None or le is not None:
+        metadata["range"] = (ge, le)
     if isinstance(default, (list, dict, set)):
         frozen = tuple(default) if not isinstance(default, dict) else default
-        return field(default=frozen, metadata={"doc": doc})
-    return field(default=default, metadata={"doc": doc})
+        return field(default=frozen, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+def is_number(value: Any) -> bool:
+    """An int or a float, and not a bool (which Python counts as an int)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def range_problem(parameter: dataclasses.Field[Any], value: Any) -> str | None:
+    """Why `value` is outside `parameter`'s range (see `param`), or None."""
+    low, high = parameter.metadata.get("range", (None, None))
+    inside = (low is None or value >= low) and (high is None or value <= high)
+    if not is_number(value) or inside:
+        return None
+    if low is not None and high is not None:
+        wanted = f"between {low:g} and {high:g}"
+    else:
+        wanted = f"at least {low:g}" if low is not None else f"at most {high:g}"
+    return f"{parameter.name}: must be {wanted}, got {value!r}"
 
 
 class Stage:

@@ -261,7 +261,12 @@ def stages() -> None:
         click.echo(click.style(name, bold=True) + f"  {_purpose(cls)}")
         for field in cls.parameters():
             default = _show_default(field.default)
-            click.echo(f"    {field.name} = {default}  # {field.metadata.get('doc', '')}")
+            low, high = field.metadata.get("range", (None, None))
+            bounds = (
+                f"  [{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}]"
+            )
+            shown = bounds if field.metadata.get("range") else ""
+            click.echo(f"    {field.name} = {default}{shown}  # {field.metadata.get('doc', '')}")
         click.echo()
 
 

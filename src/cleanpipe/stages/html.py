@@ -39,6 +39,8 @@ class ExtractHtml(Stage):
         0.15,
         "with favor_precision: use the balanced extraction when the precise one keeps less "
         "than this share of its characters (0: never)",
+        ge=0,
+        le=1,
     )
 
     search_author: bool = param(

@@ -81,13 +81,19 @@ class DetectDocumentKind(Stage):
         "force the kind ('page': the line classifier runs; 'article': only the seed "
         "rules do) or decide it per document from the evidence ('auto')",
     )
-    max_marker_lines: int = param(1, "an article holds at most this many furniture lines")
-    max_short_runs: int = param(1, "an article holds at most this many runs of 4+ short lines")
-    max_run: int = param(8, "an article's longest run of short lines (a list) is at most this")
-    max_lines_before_prose: int = param(
-        20, "an article's first prose paragraph comes within this many lines"
+    max_marker_lines: int = param(1, "an article holds at most this many furniture lines", ge=0)
+    max_short_runs: int = param(
+        1, "an article holds at most this many runs of 4+ short lines", ge=0
     )
-    max_short_share: float = param(0.5, "an article's share of short lines is below this")
+    max_run: int = param(
+        8, "an article's longest run of short lines (a list) is at most this", ge=0
+    )
+    max_lines_before_prose: int = param(
+        20, "an article's first prose paragraph comes within this many lines", ge=0
+    )
+    max_short_share: float = param(
+        0.5, "an article's share of short lines is below this", ge=0, le=1
+    )
 
     def __post_init__(self) -> None:
         for name in ("max_marker_lines", "max_short_runs", "max_run", "max_lines_before_prose"):

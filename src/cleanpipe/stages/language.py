@@ -145,18 +145,24 @@ class DetectLanguage(LazyModelStage):
     backend: Literal["langdetect", "py3langid", "fasttext_lite"] = param(
         "langdetect", "detector: langdetect, py3langid or fasttext_lite (both offline models)"
     )
-    sample_chars: int = param(1000, "characters of body text the detector looks at")
+    sample_chars: int = param(1000, "characters of body text the detector looks at", ge=1)
     quick_chars: int = param(
-        150, "langdetect: try this many characters first, the whole sample only if unsure (0: off)"
+        150,
+        "langdetect: try this many characters first, the whole sample only if unsure (0: off)",
+        ge=0,
     )
     quick_trials: int = param(
-        1, "langdetect: trials of the first try (the whole sample, if read, gets langdetect's 7)"
+        1,
+        "langdetect: trials of the first try (the whole sample, if read, gets langdetect's 7)",
+        ge=1,
     )
     keep: tuple[str, ...] | None = param(
         None, "language codes to keep (e.g. [en, de]); others are dropped. None keeps all"
     )
-    min_prob: float = param(0.0, "with keep: below this probability the language is 'unknown'")
-    seed: int = param(0, "langdetect's random seed")
+    min_prob: float = param(
+        0.0, "with keep: below this probability the language is 'unknown'", ge=0, le=1
+    )
+    seed: int = param(0, "langdetect's random seed", ge=0)
     _model: Any = field(default=None, init=False, repr=False, compare=False)
 
     removes = False

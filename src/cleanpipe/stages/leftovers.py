@@ -114,11 +114,13 @@ class StripExtractionLeftovers(Stage):
 
     always: bool = param(False, "also act on text that did not come from an extractor")
     headline: bool = param(True, "drop the page title (metadata `title`) at the top")
-    head_lines: int = param(4, "non-blank lines at the top searched for headline and byline")
+    head_lines: int = param(4, "non-blank lines at the top searched for headline and byline", ge=0)
     tail_share: float = param(
-        0.3, "credits, tags and copyright are only cut in this last share of the lines"
+        0.3, "credits, tags and copyright are only cut in this last share of the lines", ge=0, le=1
     )
-    title_similarity: float = param(90.0, "minimum rapidfuzz ratio between a line and the title")
+    title_similarity: float = param(
+        90.0, "minimum rapidfuzz ratio between a line and the title", ge=0, le=100
+    )
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.tail_share <= 1.0:

@@ -26,9 +26,9 @@ class StripLinkLists(Stage):
     # specifications), so the pipeline skips this stage there.
     naive_text_only = True
 
-    min_items: int = param(3, "fewest headline-like lines a trailing run needs to be removed")
-    max_words: int = param(20, "a headline has at most this many words")
-    max_chars: int = param(160, "a headline has at most this many characters")
+    min_items: int = param(3, "fewest headline-like lines a trailing run needs to be removed", ge=1)
+    max_words: int = param(20, "a headline has at most this many words", ge=1)
+    max_chars: int = param(160, "a headline has at most this many characters", ge=1)
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
         run: list[Line] = []  # the trailing run, last line first (the rest is never split)

@@ -93,7 +93,7 @@ class StripCommentMarkers(Stage):
         False, "also remove everything after a marker found in the last part of the document"
     )
     thread_zone: float = param(
-        0.5, "with drop_thread: a marker must stand after this fraction of the text"
+        0.5, "with drop_thread: a marker must stand after this fraction of the text", ge=0, le=1
     )
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:

@@ -66,7 +66,7 @@ class StripRepeatedLines(Stage):
     table: str | None = param(
         None, "file of line hashes, one per line (None: metadata 'repeated_line_hashes' only)"
     )
-    min_chars: int = param(1, "shorter lines are left alone")
+    min_chars: int = param(1, "shorter lines are left alone", ge=0)
     _hashes: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

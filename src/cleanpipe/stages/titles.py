@@ -64,12 +64,12 @@ class StripDuplicateTitle(Stage):
     name: ClassVar[str] = "strip_duplicate_title"
 
     search_lines: int = param(
-        12, "how many non-blank lines after the title to search for its repeats"
+        12, "how many non-blank lines after the title to search for its repeats (-1: all)", ge=-1
     )
     similarity: float = param(
-        92.0, "minimum rapidfuzz ratio (0-100) between normalized title and line"
+        92.0, "minimum rapidfuzz ratio (0-100) between normalized title and line", ge=0, le=100
     )
-    min_words: int = param(2, "titles shorter than this many words are never matched")
+    min_words: int = param(2, "titles shorter than this many words are never matched", ge=0)
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
         if self.search_lines >= 0:  # only the title and the lines after it are read

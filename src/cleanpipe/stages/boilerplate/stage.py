@@ -247,7 +247,10 @@ class StripBoilerplate(LazyModelStage):
     naive_text_only = True
 
     threshold: float = param(
-        0.5, "lines whose article probability is below this are removed (higher: more removed)"
+        0.5,
+        "lines whose article probability is below this are removed (higher: more removed)",
+        ge=0,
+        le=1,
     )
     first_line: Literal["keep", "keep_unless_site_title", "classify"] = param(
         "keep_unless_site_title",
@@ -266,6 +269,7 @@ class StripBoilerplate(LazyModelStage):
         1,
         "read the text again without the lines removed, up to this many times in all, until "
         "nothing more goes (a second pass then changes nothing more often)",
+        ge=1,
     )
     model_path: str | None = param(
         None, "a JSON model from training/train_boilerplate.py; None uses the packaged one"
