@@ -7,9 +7,9 @@
 //! IEEE operations in the same order, so the floats are the same: `log1p` of counts, ratios of
 //! integers, window sums added in order from 0.0.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use regex::Regex;
 
 use crate::markers::{MarkerSpec, Markers, Pattern};
@@ -88,12 +88,13 @@ impl Featurizer {
                     .ok_or_else(|| format!("boundary marker {name:?} is not a marker"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut stops: HashMap<String, HashSet<String>> = HashMap::new();
+        let mut stops: HashMap<String, HashSet<String>> = HashMap::default();
         for (lang, words) in &spec.stop_words {
             stops.insert(lang.clone(), words.iter().cloned().collect());
         }
         let url_words = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(["://", "www.", "@", ".com", ".org", ".net"])
             .map_err(|e| e.to_string())?;
         Ok(Self {
@@ -318,7 +319,7 @@ impl Featurizer {
         let total_chars = chars.iter().sum::<usize>().max(1);
         let prose_chars_total: usize = (0..n).filter(|&i| prose[i]).map(|i| chars[i]).sum();
         let total_prose = prose_chars_total.max(1);
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut counts: HashMap<&str, usize> = HashMap::default();
         for key in &keys {
             *counts.entry(key.as_str()).or_insert(0) += 1;
         }

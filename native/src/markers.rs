@@ -2,7 +2,7 @@
 //! byline...), or none. The patterns come from the Python vocabularies (`vocab.py`,
 //! `patterns.py`); the order in which they are tried and the word limits are here.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use regex::{Regex, RegexSet, RegexSetBuilder};
 
 use crate::pychar;
@@ -60,6 +60,7 @@ const MAX_MARKER_WORDS: usize = 14;
 fn words(list: &[String]) -> Result<AhoCorasick, String> {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(list)
         .map_err(|e| e.to_string())
 }

@@ -1,7 +1,7 @@
 //! Title keys and their similarity: what `titles.title_key` and rapidfuzz's `fuzz.ratio`
 //! compute, for the classifier's title features.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
@@ -13,7 +13,6 @@ use crate::pyregex::compile;
 pub struct TitleKeys {
     prefix: Regex,
     site_suffix: Regex,
-    non_word: Regex,
 }
 
 impl TitleKeys {
@@ -22,7 +21,6 @@ impl TitleKeys {
         Ok(Self {
             prefix: compile(&prefix.0, prefix.1)?,
             site_suffix: compile(&site_suffix.0, site_suffix.1)?,
-            non_word: compile(r"[\W_]+", false)?,
         })
     }
 
@@ -37,21 +35,39 @@ impl TitleKeys {
             &normal
         };
         let text = pychar::strip(text);
-        let text = self.prefix.replace_all(text, "");
+        let text = self.prefix.replace(text, "");
         let text = if strip_suffix {
-            self.site_suffix.replace_all(&text, "").into_owned()
+            self.site_suffix.replace(&text, "")
         } else {
-            text.into_owned()
+            text
         };
-        let folded = pychar::casefold(&text);
-        pychar::strip(&self.non_word.replace_all(&folded, " ")).to_owned()
+        // casefold, then `[\W_]+` -> " ", then strip: words joined by single spaces
+        let mut folded = String::with_capacity(text.len());
+        pychar::casefold_into(&text, &mut folded);
+        let mut key = String::with_capacity(folded.len());
+        let mut gap = false;
+        for c in folded.chars() {
+            if c != '_' && pychar::is_alnum(c) {
+                if gap && !key.is_empty() {
+                    key.push(' ');
+                }
+                gap = false;
+                key.push(c);
+            } else {
+                gap = true;
+            }
+        }
+        key
     }
 }
 
 /// rapidfuzz's `fuzz.ratio(a, b) / 100` for non-empty strings: `1 - indel / (len a + len b)`,
 /// where the Indel distance is `len a + len b - 2 * LCS` over code points.
 pub struct Similarity {
-    masks: HashMap<char, Vec<u64>>,
+    /// per pattern character, the bit mask of its positions (`words` u64 each)
+    ascii: Vec<u64>,
+    other: HashMap<char, Vec<u64>>,
+    words: usize,
     len: usize,
 }
 
@@ -59,44 +75,75 @@ impl Similarity {
     pub fn new(pattern: &str) -> Self {
         let chars: Vec<char> = pattern.chars().collect();
         let words = chars.len().div_ceil(64).max(1);
-        let mut masks: HashMap<char, Vec<u64>> = HashMap::new();
+        let mut ascii = vec![0u64; 128 * words];
+        let mut other: HashMap<char, Vec<u64>> = HashMap::default();
         for (i, &c) in chars.iter().enumerate() {
-            masks.entry(c).or_insert_with(|| vec![0; words])[i / 64] |= 1 << (i % 64);
+            let bit = 1u64 << (i % 64);
+            if c.is_ascii() {
+                ascii[c as usize * words + i / 64] |= bit;
+            } else {
+                other.entry(c).or_insert_with(|| vec![0; words])[i / 64] |= bit;
+            }
         }
         Self {
-            masks,
+            ascii,
+            other,
+            words,
             len: chars.len(),
+        }
+    }
+
+    fn mask(&self, c: char) -> Option<&[u64]> {
+        if c.is_ascii() {
+            let at = c as usize * self.words;
+            Some(&self.ascii[at..at + self.words])
+        } else {
+            self.other.get(&c).map(Vec::as_slice)
         }
     }
 
     /// The longest common subsequence with `text` (Hyyrö's bit-parallel form, any length).
     fn lcs(&self, text: &str) -> usize {
-        let words = self.len.div_ceil(64).max(1);
-        let mut v = vec![u64::MAX; words];
-        for c in text.chars() {
-            let Some(m) = self.masks.get(&c) else {
-                continue;
-            };
-            let mut carry = 0u64;
-            for w in 0..words {
-                let x = v[w] & m[w];
-                let (sum, c1) = v[w].overflowing_add(x);
-                let (sum, c2) = sum.overflowing_add(carry);
-                carry = u64::from(c1 || c2);
-                v[w] = sum | (v[w] - x);
+        let words = self.words;
+        if words == 1 {
+            let mut v = u64::MAX;
+            for c in text.chars() {
+                if let Some(m) = self.mask(c) {
+                    let x = v & m[0];
+                    v = v.wrapping_add(x) | (v - x);
+                }
             }
-        }
-        let mut zeros = 0;
-        for (w, word) in v.iter().enumerate() {
-            let bits = (self.len - w * 64).min(64);
-            let mask = if bits == 64 {
+            let mask = if self.len == 64 {
                 u64::MAX
             } else {
-                (1u64 << bits) - 1
+                (1u64 << self.len) - 1
             };
-            zeros += (!word & mask).count_ones() as usize;
+            (!v & mask).count_ones() as usize
+        } else {
+            let mut v = vec![u64::MAX; words];
+            for c in text.chars() {
+                let Some(m) = self.mask(c) else { continue };
+                let mut carry = 0u64;
+                for w in 0..words {
+                    let x = v[w] & m[w];
+                    let (sum, c1) = v[w].overflowing_add(x);
+                    let (sum, c2) = sum.overflowing_add(carry);
+                    carry = u64::from(c1 || c2);
+                    v[w] = sum | (v[w] - x);
+                }
+            }
+            let mut zeros = 0;
+            for (w, word) in v.iter().enumerate() {
+                let bits = (self.len - w * 64).min(64);
+                let mask = if bits == 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << bits) - 1
+                };
+                zeros += (!word & mask).count_ones() as usize;
+            }
+            zeros
         }
-        zeros
     }
 
     pub fn ratio(&self, text: &str) -> f64 {

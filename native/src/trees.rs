@@ -148,22 +148,52 @@ impl Ensemble {
 
     /// The logistic of `bias + learning_rate * total`, the score clamped to [-50, 50].
     pub fn probability(&self, row: &[f64]) -> f64 {
-        let score = self.bias + self.learning_rate * self.total(row);
+        self.logistic(self.total(row))
+    }
+
+    /// Probabilities of rows laid out one after another (`rows.len()` a multiple of width).
+    ///
+    /// Rows go through in blocks, tree by tree (each row's leaves still added in tree order):
+    /// one tree's nodes then stay in cache while a block of rows walks it.
+    pub fn probabilities(&self, rows: &[f64]) -> Vec<f64> {
+        const BLOCK: usize = 64;
+        if self.width == 0 {
+            return Vec::new();
+        }
+        let n = rows.len() / self.width;
+        let mut out = Vec::with_capacity(n);
+        let mut totals = [0.0f64; BLOCK];
+        for block in rows.chunks(BLOCK * self.width) {
+            let count = block.len() / self.width;
+            let totals = &mut totals[..count];
+            totals.fill(0.0);
+            for nodes in &self.trees {
+                for (r, total) in totals.iter_mut().enumerate() {
+                    let row = &block[r * self.width..(r + 1) * self.width];
+                    let mut node = &nodes[0];
+                    while node.feature != LEAF {
+                        let next = if row[node.feature as usize] <= node.threshold {
+                            node.left
+                        } else {
+                            node.right
+                        };
+                        node = &nodes[next as usize];
+                    }
+                    *total += node.value;
+                }
+            }
+            out.extend(totals.iter().map(|&total| self.logistic(total)));
+        }
+        out
+    }
+
+    fn logistic(&self, total: f64) -> f64 {
+        let score = self.bias + self.learning_rate * total;
         // Python's `max(-50.0, min(50.0, score))`: min keeps 50.0 unless score is below it,
         // max keeps -50.0 unless the value is above it (so NaN becomes 50.0 there and here).
         let clamped = if score < 50.0 { score } else { 50.0 };
         let clamped = if clamped > -50.0 { clamped } else { -50.0 };
         1.0 / (1.0 + (-clamped).exp())
-    }
-
-    /// Probabilities of rows laid out one after another (`rows.len()` a multiple of width).
-    pub fn probabilities(&self, rows: &[f64]) -> Vec<f64> {
-        if self.width == 0 {
-            return Vec::new();
-        }
-        rows.chunks_exact(self.width)
-            .map(|row| self.probability(row))
-            .collect()
     }
 }
 
