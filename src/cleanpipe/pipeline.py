@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import hashlib
 import json
 from bisect import bisect_right
@@ -49,6 +50,20 @@ class Pipeline:
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Pipeline:
+        """A pipeline from a YAML file, or from a packaged config named by a bare name (`fast`,
+        `default`) when no such file exists."""
+        packaged = packaged_config_path(path)
+        if packaged is not None:
+            with resources.as_file(packaged) as file:
+                return cls.from_config(load_yaml(file), source=str(path))
+        text = str(path)
+        if not Path(text).exists() and "/" not in text and "." not in text:
+            close = difflib.get_close_matches(text, packaged_configs(), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                f"{text}: no such config file, and no packaged config of that name{hint}; "
+                f"packaged configs: {', '.join(packaged_configs())}"
+            )
         return cls.from_config(load_yaml(path), source=str(path))
 
     @classmethod
@@ -343,3 +358,21 @@ def input_hash(text: str) -> str:
 
 def default_config_path() -> Any:
     return resources.files("cleanpipe") / "configs" / "default.yaml"
+
+
+def packaged_configs() -> list[str]:
+    """The names of the configs shipped in the package (`cleanpipe/configs/<name>.yaml`)."""
+    folder = resources.files("cleanpipe") / "configs"
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
+def packaged_config_path(name: str | Path) -> Any | None:
+    """The packaged config a bare name (no path separator, no suffix, no such file) names."""
+    text = str(name)
+    if Path(text).exists() or "/" in text or "\\" in text or text.endswith((".yaml", ".yml")):
+        return None
+    if text not in packaged_configs():
+        return None
+    return resources.files("cleanpipe") / "configs" / f"{text}.yaml"

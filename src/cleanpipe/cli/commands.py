@@ -84,7 +84,7 @@ def _max_doc_bytes(megabytes: float | None) -> int | None:
     "-c",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Pipeline YAML (default: the packaged default config).",
+    help="Pipeline YAML, or a packaged config by name: fast (default: the packaged default).",
 )
 @click.option(
     "--workers",
@@ -350,7 +350,7 @@ def _write_html_report(out_dir: Path, input_dir: Path | None, quiet: bool, worke
     "-c",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Pipeline YAML (default: the packaged default config).",
+    help="Pipeline YAML, or a packaged config by name: fast (default: the packaged default).",
 )
 @click.option(
     "--context",
