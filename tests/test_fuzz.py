@@ -104,7 +104,7 @@ def test_reading_any_bytes_gives_a_record_never_a_traceback(tmp_path, name, data
     if name.endswith(".gz") and gzip_it:
         data = gzip.compress(data, mtime=0)
     (tmp_path / name).write_bytes(data)
-    relative, text, record = clean_file(RULES, tmp_path, PurePosixPath(name))
+    relative, text, record, _ = clean_file(RULES, tmp_path, PurePosixPath(name))
     assert relative == name
     assert record["status"] in ("ok", "dropped", "error")
     assert (record["status"] == "ok") == bool(text)
@@ -136,7 +136,7 @@ HTML_PIPELINE = Pipeline.from_config({"stages": ["extract_html", *RULES.to_confi
 @given(data=st.one_of(html_pages, byte_soups()))
 def test_the_html_path_survives_deep_nesting_and_truncation(tmp_path, data):
     (tmp_path / "page.html").write_bytes(data)
-    _, text, record = clean_file(HTML_PIPELINE, tmp_path, PurePosixPath("page.html"))
+    _, text, record, _ = clean_file(HTML_PIPELINE, tmp_path, PurePosixPath("page.html"))
     assert record["status"] in ("ok", "dropped", "error")
     assert (record["status"] == "ok") == bool(text)
     if record["status"] == "error":  # a page that cannot be parsed is reported, one line

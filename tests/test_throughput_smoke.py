@@ -130,4 +130,4 @@ def test_pool_stops_cleanly_when_the_consumer_leaves_early(tmp_path):
     outcomes = _clean_all(tmp_path, relatives, pipeline, 2, None)
     first = [next(outcomes) for _ in range(3)]
     outcomes.close()  # must return, not wait for the pool's feeder forever
-    assert [name for name, _, _ in first] == ["00.txt", "01.txt", "02.txt"]
+    assert [outcome.relative for outcome in first] == ["00.txt", "01.txt", "02.txt"]

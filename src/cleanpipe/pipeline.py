@@ -106,18 +106,25 @@ class Pipeline:
             yield self.run(as_document(record, number))
 
     def record(
-        self, result: Result, *, path: str | None = None, output: str | None = None
+        self,
+        result: Result,
+        *,
+        path: str | None = None,
+        output: str | None = None,
+        decoded: bool = True,
     ) -> dict[str, Any]:
         """`result` as its `report.jsonl` record.
 
         The one place a record is built: the directory runner, the JSONL/Parquet writers and
         Ray all call it, so a record from the API and a line of a CLI report are the same JSON.
-        `path` and `output` say where the input came from and where the clean text went.
+        `path` and `output` say where the input came from and where the clean text went;
+        `decoded=False` says no text was ever read (a rejected file, a row without a text),
+        so there is no input to hash (`input_sha256` is null).
         """
         record = result.to_record()
         ordered: dict[str, Any] = {"id": record.pop("id"), "path": path, "output": output}
         ordered.update(record)
-        ordered["input_sha256"] = input_hash(result.input_text)
+        ordered["input_sha256"] = input_hash(result.input_text) if decoded else None
         ordered["config_sha256"] = self.config_hash
         return ordered
 

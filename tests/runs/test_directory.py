@@ -56,7 +56,7 @@ def test_same_bytes_across_runs_and_worker_counts(corpus, tmp_path):
 
 def test_clean_file_from_python(corpus):
     pipeline = Pipeline.from_config({"stages": STAGES})
-    relative, text, record = clean_file(pipeline, corpus, PurePosixPath("binary.bin"))
+    relative, text, record, _ = clean_file(pipeline, corpus, PurePosixPath("binary.bin"))
     assert (relative, text, record["status"], record["reason"]) == (
         "binary.bin",
         "",
@@ -64,7 +64,7 @@ def test_clean_file_from_python(corpus):
         "binary file: NUL bytes",
     )
     name = next(p for p in corpus.rglob("*.txt")).relative_to(corpus)
-    relative, text, record = clean_file(pipeline, corpus, PurePosixPath(name.as_posix()))
+    relative, text, record, _ = clean_file(pipeline, corpus, PurePosixPath(name.as_posix()))
     assert record["status"] == "ok" and text.endswith("\n")
     assert record["input_sha256"] and record["metadata"]["bytes_sha256"]
 

@@ -13,13 +13,21 @@ import json
 import os
 import sys
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from cleanpipe.io.formats import InputError, check_magic
-from cleanpipe.io.rows import Fields, clean_row, error_record, report_columns, row_id
+from cleanpipe.io.rows import (
+    CleanedBatch,
+    Fields,
+    clean_row,
+    error_record,
+    report_columns,
+    row_id,
+)
 from cleanpipe.optional import load
 from cleanpipe.pipeline import Pipeline
 
@@ -98,10 +106,9 @@ class RowSettings:
     max_bytes: int | None = None  # longer texts are cut (see clean_row)
 
 
-def clean_batch(
-    pipeline: Pipeline, settings: RowSettings, batch: JsonlBatch
-) -> tuple[list[str], list[dict[str, Any]]]:
-    """Clean a batch of JSON lines: (output lines, one report record per row)."""
+def clean_batch(pipeline: Pipeline, settings: RowSettings, batch: JsonlBatch) -> CleanedBatch:
+    """Clean a batch of JSON lines: the output lines and a report record per row."""
+    seconds: Counter[str] = Counter()
     lines: list[str] = []
     records: list[dict[str, Any]] = []
     for offset, raw in enumerate(batch.lines):
@@ -119,6 +126,7 @@ def clean_batch(
             path=settings.path,
             output=settings.output,
             max_bytes=settings.max_bytes,
+            seconds=seconds,
         )
         records.append(record)
         if record["status"] == "ok" or settings.keep_dropped:
@@ -126,7 +134,7 @@ def clean_batch(
             if settings.report_columns:
                 parsed.update(report_columns(record))
             lines.append(json.dumps(parsed, ensure_ascii=False) + "\n")
-    return lines, records
+    return CleanedBatch(lines, records, seconds)
 
 
 def _parse(raw: bytes) -> dict[str, Any] | str:

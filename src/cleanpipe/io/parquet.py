@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cleanpipe.io.formats import InputError
 from cleanpipe.io.jsonl import RowSettings
-from cleanpipe.io.rows import REPORT_COLUMNS, Fields, clean_row, row_id
+from cleanpipe.io.rows import REPORT_COLUMNS, CleanedBatch, Fields, clean_row, row_id
 from cleanpipe.optional import load
 from cleanpipe.pipeline import Pipeline
 
@@ -38,6 +39,7 @@ def clean_table(
     path: str | None = None,
     output: str | None = None,
     max_bytes: int | None = None,
+    seconds: Counter[str] | None = None,
 ) -> pa.Table:
     """`table` with its text column cleaned and the report columns appended; every row kept.
 
@@ -67,6 +69,7 @@ def clean_table(
             path=path,
             output=output,
             max_bytes=max_bytes,
+            seconds=seconds,
         )
         cleaned.append(clean)
         records.append(record)
@@ -125,11 +128,10 @@ def _open(path: Path) -> Any:
         raise InputError(f"{path}: not a Parquet file ({reason})") from None
 
 
-def clean_batch(
-    pipeline: Pipeline, settings: RowSettings, batch: ParquetBatch
-) -> tuple[pa.Table, list[dict[str, Any]]]:
-    """Clean one batch for a file run: (rows to write, one report record per row)."""
+def clean_batch(pipeline: Pipeline, settings: RowSettings, batch: ParquetBatch) -> CleanedBatch:
+    """Clean one batch for a file run: the rows to write and a report record per row."""
     fields: Fields = settings.fields
+    seconds: Counter[str] = Counter()
     table = clean_table(
         batch.table,
         pipeline,
@@ -139,13 +141,14 @@ def clean_batch(
         path=settings.path,
         output=settings.output,
         max_bytes=settings.max_bytes,
+        seconds=seconds,
     )
     records = [json.loads(r) for r in table.column("cleanpipe_report").to_pylist()]
     if not settings.keep_dropped:
         table = table.filter(_ok_mask(table))
     if not settings.report_columns:
         table = table.drop_columns(list(REPORT_COLUMNS))
-    return table, records
+    return CleanedBatch(table, records, seconds)
 
 
 def _ok_mask(table: pa.Table) -> Any:

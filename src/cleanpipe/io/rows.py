@@ -7,8 +7,9 @@ local runner and Ray cannot drift apart.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cleanpipe.document import Document, Result
 from cleanpipe.io.readers import cut_document, truncation
@@ -25,6 +26,15 @@ class Fields:
 
     text: str = "text"
     id: str = "id"
+
+
+class CleanedBatch(NamedTuple):
+    """A batch of rows cleaned: what to write, one report record per row, and the seconds
+    each stage took over the batch (summed into summary.json)."""
+
+    rows: Any
+    records: list[dict[str, Any]]
+    seconds: Counter[str]
 
 
 def row_id(value: Any, row: int | None) -> str:
@@ -45,20 +55,20 @@ def clean_row(
     path: str | None = None,
     output: str | None = None,
     max_bytes: int | None = None,
+    seconds: Counter[str] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Clean one row's text: (clean text, '' unless ok; its report record).
 
     A missing or non-string text is an `error` row, never an exception: one bad row must not
     end a job over millions. `output` is recorded only for rows whose text is kept. A text
     over `max_bytes` in UTF-8 is cut there, at a line break where one is near, and the record
-    says `truncated` (as for files: `readers.cut_document`).
+    says `truncated` (as for files: `readers.cut_document`). Stage timings are added to
+    `seconds` when given.
     """
     if not isinstance(text, str):
         got = "missing" if text is None else f"a {type(text).__name__}, not a string"
         result = Result(doc_id, "error", "", "", reason=f"field {text_field!r} is {got}")
-        record = pipeline.record(result, path=path)
-        record["input_sha256"] = None  # there was no text to hash
-        return "", record
+        return "", pipeline.record(result, path=path, decoded=False)
     metadata: dict[str, Any] = {}
     if max_bytes is not None and len(text) > max_bytes // 4:  # else it cannot be over
         data = text.encode("utf-8", "surrogatepass")
@@ -67,6 +77,8 @@ def clean_row(
             text = kept.decode("utf-8", "surrogatepass")
             metadata["truncated"] = truncation(len(data), len(kept))
     result = pipeline.run(Document(doc_id, text, metadata))
+    if seconds is not None:  # stage timings, summed for summary.json
+        seconds.update(result.timings)
     record = pipeline.record(result, path=path, output=output if result.ok else None)
     return result.text, record
 
@@ -75,9 +87,8 @@ def error_record(
     pipeline: Pipeline, doc_id: str, reason: str, path: str | None = None
 ) -> dict[str, Any]:
     """The record of a row that could not even be read (bad JSON, not UTF-8)."""
-    record = pipeline.record(Result(doc_id, "error", "", "", reason=reason), path=path)
-    record["input_sha256"] = None
-    return record
+    result = Result(doc_id, "error", "", "", reason=reason)
+    return pipeline.record(result, path=path, decoded=False)
 
 
 def report_columns(record: dict[str, Any]) -> dict[str, Any]:

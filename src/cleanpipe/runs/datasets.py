@@ -8,12 +8,8 @@ whatever the engine or the worker count.
 
 from __future__ import annotations
 
-import itertools
-import json
-import multiprocessing
-import os
 import time
-from collections import deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -26,17 +22,21 @@ from cleanpipe.io.jsonl import RowSettings
 from cleanpipe.io.rows import Fields
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.report.summary import Summary
+from cleanpipe.runs.core import (
+    BatchMap,
+    Interrupts,
+    ReportAppender,
+    RunError,
+    ordered_map,
+    record_line,
+    write_summary,
+)
 from cleanpipe.runs.directory import (
     DEFAULT_MAX_DOC_BYTES,
-    RunError,
     RunResult,
     directory_empty,
     lock_output,
-    write_atomic,
 )
-
-# An ordered map: apply a function to every item, yield the results in input order.
-BatchMap = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
 
 
 @dataclass(frozen=True)
@@ -126,24 +126,28 @@ def _run_dataset(
         writer = parquet.ParquetWriter(target, schema)
     mapper = batch_map or local_map(options.workers)
     summary = Summary()
+    stage_seconds: Counter[str] = Counter()  # CPU time by stage, summed over the workers
     interrupted = stopped_early = False
     failed: InputError | None = None
-    fd = os.open(out_dir / "report.jsonl", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        for rows, records in mapper(work, tasks):
-            writer.write(rows)
-            os.write(
-                fd,
-                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"),
-            )
-            for record in records:
-                summary.add(record)
-            if progress is not None:
-                progress(len(records))
-            # the batch holding the first error is finished, then the run stops
-            if options.fail_fast and any(r["status"] == "error" for r in records):
-                stopped_early = True
-                break
+        report = ReportAppender(out_dir / "report.jsonl")
+    except OSError as exc:
+        raise RunError(f"cannot prepare output directory {out_dir}: {exc}") from None
+    try:
+        with Interrupts() as interrupts:
+            for rows, records, seconds in mapper(work, tasks):
+                with interrupts.deferred():  # the output, the report and the summary agree
+                    writer.write(rows)
+                    report.append(b"".join(record_line(r) for r in records))
+                    for record in records:
+                        summary.add(record)
+                    stage_seconds.update(seconds)
+                if progress is not None:
+                    progress(len(records))
+                # the batch holding the first error is finished, then the run stops
+                if options.fail_fast and any(r["status"] == "error" for r in records):
+                    stopped_early = True
+                    break
     except KeyboardInterrupt:
         interrupted = True
     except InputError as exc:
@@ -152,24 +156,21 @@ def _run_dataset(
         writer.abort()
         raise
     finally:
-        os.close(fd)
+        report.close()
         if failed is not None:
             writer.abort()  # the rows before the damage: not the file's content
         writer.close()  # a valid file holding the rows finished so far (nothing after abort)
     elapsed = time.perf_counter() - started
-    totals = summary.to_dict()
-    totals.update(
-        config=pipeline.to_config(),
-        config_sha256=pipeline.config_hash,
-        input=str(input_path.resolve()),
-        elapsed_seconds=round(elapsed, 3),
+    write_summary(
+        out_dir / "summary.json",
+        summary,
+        pipeline,
+        source={"input": str(input_path.resolve())},
+        elapsed=elapsed,
+        stage_seconds=stage_seconds,
         interrupted=interrupted,
         stopped_early=stopped_early,
-    )
-    if failed is not None:
-        totals["failed"] = str(failed)
-    write_atomic(
-        out_dir / "summary.json", (json.dumps(totals, indent=2, ensure_ascii=False) + "\n").encode()
+        **({"failed": str(failed)} if failed is not None else {}),
     )
     if failed is not None:
         raise failed
@@ -185,50 +186,9 @@ def _numbered(batches: Iterable[Any], make: Callable[[int, Any], Any]) -> Iterat
 
 
 def local_map(workers: int) -> BatchMap:
-    """An ordered map on this machine: inline, or a process pool with a bounded window."""
+    """An ordered map on this machine: the run core's pool (inline for one worker)."""
 
     def mapper(work: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
-        pending = iter(items)
-        head = list(itertools.islice(pending, 2))
-        if workers <= 1 or len(head) < 2:  # one batch: a pool would only add its start-up
-            yield from map(work, itertools.chain(head, pending))
-            return
-        items = itertools.chain(head, pending)
-        context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
-        # The function (and its pipeline) goes to each worker once; models load once.
-        with context.Pool(workers, initializer=_init_worker, initargs=(work,)) as pool:
-            yield from windowed(
-                lambda item: pool.apply_async(_work_in_worker, (item,)).get, items, 2 * workers
-            )
+        return ordered_map(work, items, workers)
 
     return mapper
-
-
-def windowed(
-    submit: Callable[[Any], Callable[[], Any]], items: Iterable[Any], window: int
-) -> Iterator[Any]:
-    """Submit items as results are taken, keeping at most `window` in flight, in order.
-
-    `pool.imap` would read the whole input ahead of the workers; a bounded window keeps the
-    memory flat on a file of any size. `submit` returns a function that waits for the result.
-    """
-    pending: deque[Callable[[], Any]] = deque()
-    for item in items:
-        pending.append(submit(item))
-        if len(pending) >= window:
-            yield pending.popleft()()
-    while pending:
-        yield pending.popleft()()
-
-
-_worker_work: Callable[[Any], Any] | None = None
-
-
-def _init_worker(work: Callable[[Any], Any]) -> None:
-    global _worker_work
-    _worker_work = work
-
-
-def _work_in_worker(item: Any) -> Any:
-    assert _worker_work is not None
-    return _worker_work(item)

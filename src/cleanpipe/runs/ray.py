@@ -2,7 +2,7 @@
 
 Ray is an optional extra (`pip install 'cleanpipe[ray]'`), imported only when used. Nothing
 here cleans anything itself: rows go through the same code as a local run
-(`cleanpipe.io`) and files through the directory runner's `clean_file`, so a document
+(`cleanpipe.io`) and files through the directory runner's `clean_files`, so a document
 comes out with the same text and the same report record wherever it was cleaned.
 """
 
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, cast
 from cleanpipe.io.parquet import clean_table
 from cleanpipe.optional import load
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.runs.datasets import BatchMap, windowed
-from cleanpipe.runs.directory import Outcomes, RunError, clean_file
+from cleanpipe.runs.core import BatchMap, RunError, windowed
+from cleanpipe.runs.directory import Outcome, Outcomes, clean_files
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -211,8 +211,8 @@ def ray_outcomes(batch_map: BatchMap) -> Outcomes:
         pipeline: Pipeline,
         workers: int,
         max_bytes: int | None,
-    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        work = partial(_clean_files, pipeline, str(root), max_bytes)
+    ) -> Iterator[Outcome]:
+        work = partial(clean_files, pipeline, str(root), max_bytes)
         chunks = (
             relatives[i : i + FILES_PER_TASK] for i in range(0, len(relatives), FILES_PER_TASK)
         )
@@ -220,9 +220,3 @@ def ray_outcomes(batch_map: BatchMap) -> Outcomes:
             yield from results
 
     return outcomes
-
-
-def _clean_files(
-    pipeline: Pipeline, root: str, max_bytes: int | None, relatives: list[PurePosixPath]
-) -> list[tuple[str, str, dict[str, Any]]]:
-    return [clean_file(pipeline, Path(root), relative, max_bytes) for relative in relatives]

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cleanpipe.io.atomic import TEMP_PREFIX, TEMP_SUFFIX
 from cleanpipe.io.readers import (
     Entry,
     RejectedFileError,
@@ -22,9 +23,6 @@ from cleanpipe.io.readers import (
     output_name,
     read_limited,
 )
-
-TEMP_PREFIX = ".cleanpipe-"  # hidden, so a later scan of the output never reads it
-TEMP_SUFFIX = ".tmp"
 
 PlanItem = tuple[Entry, bytes | None]  # an entry, and its finished report line if known
 
