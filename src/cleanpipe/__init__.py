@@ -5,6 +5,9 @@ from cleanpipe.document import Document, Edit, Removal, Result
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.registry import register
 from cleanpipe.replay import replay
+from cleanpipe.runs.core import RunError
+from cleanpipe.runs.directory import RunResult
+from cleanpipe.runs.dispatch import run
 from cleanpipe.stage import Stage, StageOutput, param
 
 __version__ = "0.1.0"
@@ -16,10 +19,13 @@ __all__ = [
     "Pipeline",
     "Removal",
     "Result",
+    "RunError",
+    "RunResult",
     "Stage",
     "StageOutput",
     "__version__",
     "param",
     "register",
     "replay",
+    "run",
 ]

@@ -10,28 +10,31 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from cleanpipe import __version__, registry
-from cleanpipe.cli.datasets import (
-    dataset_options,
-    engine_outcomes,
-    is_dataset,
-    run_dataset_command,
-)
+from cleanpipe.cli.datasets import dataset_options
 from cleanpipe.config import ConfigError
 from cleanpipe.io.readers import RejectedFileError
 from cleanpipe.pipeline import Pipeline
+from cleanpipe.runs.core import RunError
 from cleanpipe.runs.directory import (
     DEFAULT_MAX_DOC_BYTES,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
-    RunError,
-    RunOptions,
     RunResult,
-    run_directory,
 )
+from cleanpipe.runs.dispatch import is_dataset
+from cleanpipe.runs.dispatch import run as run_anything
 
 PROGRESS_THRESHOLD = 50  # fewer files than this finish before a bar is worth drawing
 
@@ -142,50 +145,10 @@ def run(
     """Clean every file under INPUT (a directory), or every row of INPUT (a .jsonl[.gz|.zst]
     or .parquet file), into --out."""
     pipeline = _load_pipeline(config)
-    if is_dataset(input_dir):
-        directory_only = {
-            "--resume": resume,
-            "--allow-nested": allow_nested,
-            "--follow-symlinks": follow_symlinks,
-            "--html-report": html_report,
-        }
-        try:
-            result = run_dataset_command(
-                input_dir,
-                out_dir,
-                pipeline,
-                workers=workers,
-                overwrite=overwrite,
-                fail_fast=fail_fast,
-                quiet=quiet,
-                directory_only=directory_only,
-                max_doc_bytes=_max_doc_bytes(max_doc_mb),
-                **dataset,
-            )
-        except RunError as exc:
-            _fail(str(exc))
-            return
-        if not quiet:
-            _print_summary(result)
-        sys.exit(result.exit_code)
-    options = RunOptions(
-        workers=workers or (os.cpu_count() or 1),
-        overwrite=overwrite,
-        resume=resume,
-        allow_nested=allow_nested,
-        follow_symlinks=follow_symlinks,
-        fail_fast=fail_fast,
-        max_doc_bytes=_max_doc_bytes(max_doc_mb),
-    )
-    progress = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-        disable=quiet or not err.is_terminal,
-    )
+    dataset_input = is_dataset(input_dir)
+    if dataset_input and html_report:
+        _fail(f"--html-report works on directories only, not on {input_dir.name}")
+    progress = _progress(quiet, rows=dataset_input)
     task = progress.add_task("cleaning", total=None)
 
     def on_start(total: int) -> None:
@@ -193,20 +156,30 @@ def run(
         if total >= PROGRESS_THRESHOLD:
             progress.start()
 
+    if dataset_input:
+        progress.start()
     try:
-        result = run_directory(
+        result = run_anything(
             input_dir,
             out_dir,
             pipeline,
-            options,
+            workers=workers,
+            overwrite=overwrite,
+            resume=resume,
+            allow_nested=allow_nested,
+            follow_symlinks=follow_symlinks,
+            fail_fast=fail_fast,
+            max_doc_bytes=_max_doc_bytes(max_doc_mb),
             progress=lambda n: progress.advance(task, n),
             on_start=on_start,
-            outcomes=engine_outcomes(dataset["engine"], workers, dataset["ray_address"]),
+            **dataset,
         )
     except RunError as exc:
+        progress.stop()
         _fail(str(exc))
         return
     except KeyboardInterrupt:  # before the first document: nothing written to report yet
+        progress.stop()
         err.print("interrupted before any document was cleaned", highlight=False)
         sys.exit(EXIT_INTERRUPTED)
     finally:
@@ -214,8 +187,27 @@ def run(
     if not quiet:
         _print_summary(result)
     if html_report:
-        _write_html_report(out_dir, input_dir, quiet, options.workers)
+        _write_html_report(out_dir, input_dir, quiet, workers or (os.cpu_count() or 1))
     sys.exit(result.exit_code)
+
+
+def _progress(quiet: bool, *, rows: bool) -> Progress:
+    """A bar over the files of a directory; a running count of the rows of a dataset."""
+    if rows:
+        columns: tuple[Any, ...] = (
+            SpinnerColumn(),
+            TextColumn("cleaning: {task.completed} rows"),
+            TimeElapsedColumn(),
+        )
+    else:
+        columns = (
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+        )
+    disable = quiet or (not rows and not err.is_terminal)
+    return Progress(*columns, console=err, transient=True, disable=disable)
 
 
 def _print_summary(result: RunResult) -> None:
