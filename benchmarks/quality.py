@@ -3,6 +3,8 @@
 
     python benchmarks/quality.py --input DIR --gold DIR [--config FILE] [--keep-rules a,b]
                                  [--without-stage NAME] [--out DIR] [--worst N] [--ablate]
+    python benchmarks/quality.py --data ../shared/evalset/dev --data ../shared/evalset/train \
+                                 [--html]    # per subset, per document kind, per rule
 
 The metric is the article-extraction benchmark's, as `evalset/score.py` implements it: word
 tokens (`\\w+`), overlapping 4-token shingles, per-document TP/FP/FN scaled to sum to one,
@@ -144,8 +146,17 @@ def ablation(
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--input", type=Path, required=True, help="folder of input <id>.txt files")
-    ap.add_argument("--gold", type=Path, required=True, help="folder of gold <id>.txt files")
+    ap.add_argument("--input", type=Path, help="folder of input <id>.txt files")
+    ap.add_argument("--gold", type=Path, help="folder of gold <id>.txt files")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        default=[],
+        help="an evalset folder (input/, gold/, html/, manifest.json), repeatable: prints the "
+        "tables per subset, per document kind and per rule (benchmarks/quality_tables.py)",
+    )
+    ap.add_argument("--html", action="store_true", help="with --data: the HTML path as well")
     ap.add_argument("--config", type=Path, help="pipeline YAML (default: the packaged default)")
     ap.add_argument("--keep-rules", default="", help="strip_boilerplate rules to keep, a,b")
     ap.add_argument("--without-stage", help="leave this stage out of the config")
@@ -154,6 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ablate", action="store_true", help="per-rule and per-stage contribution")
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args(argv)
+    if args.data:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from benchmarks.quality_tables import print_tables
+
+        config = load_yaml(args.config or default_config_path())
+        print_tables(config, args.data, args.html, args.workers)
+        return 0
+    if args.input is None or args.gold is None:
+        ap.error("give --input and --gold, or --data")
     for folder in (args.input, args.gold):
         if not folder.is_dir():
             print(f"error: {folder} is not a directory", file=sys.stderr)

@@ -10,7 +10,10 @@ touching its tokens that occur in the gold), then brought to the convention:
 - a later line that repeats the first line (the page title) is the headline's second copy:
   furniture, since the first line keeps it;
 - on a gold without bylines and datelines (dev), a byline or date line among the few lines
-  just above the first article line is the article's own: article text.
+  just above the first article line is the article's own: article text;
+- on a gold whose annotation drops reader comments (dev, Dragnet) but that kept a thread
+  anyway (a few Dragnet pages: three or more comment headers such as `Ann — June 25th, 2012,
+  4:51 am` past the article's first quarter), the thread is furniture, from its first header.
 
 The CleanEval navigation lines stay as the gold labels them: no rule tells them apart from a
 short article line without reading the page, and guessing would teach the model the guess.
@@ -31,6 +34,18 @@ TOKEN = re.compile(r"\w+")
 HEAD_LINES = 6
 HEADLINE_SIMILARITY = 90.0
 GOLD_WITHOUT_BYLINES = frozenset({"dev"})
+GOLD_WITHOUT_COMMENTS = frozenset({"dev", "dragnet"})
+# A comment's header: a short line ending in a date and a time of day (perhaps with a zone or
+# a reply button after it), or in "said:" / "wrote:".
+_COMMENT_HEADER = re.compile(
+    r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b.*|"
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b.*)"
+    r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+\S+){0,2}\W*$"
+    r"|\b(?:said|says|wrote|writes)\s*:\s*$",
+    re.IGNORECASE,
+)
+_HEADER_WORDS = 14
+_PROSE_WORDS = 10
 
 
 def shingle_labels(lines: Sequence[str], gold: str) -> tuple[list[float], list[int]]:
@@ -56,6 +71,24 @@ def shingle_labels(lines: Sequence[str], gold: str) -> tuple[list[float], list[i
     return [h / t if t else 0.0 for h, t in zip(hits, total, strict=True)], counts
 
 
+def thread_start(lines: Sequence[str], labels: Sequence[float]) -> int | None:
+    """Where a comment thread the gold kept begins: the first of three or more article-labelled
+    comment headers that follow at least two article paragraphs (so the article's own byline,
+    shaped like a comment header, is never one); None if there is none."""
+    prose = 0
+    headers = []
+    for i, (text, label) in enumerate(zip(lines, labels, strict=True)):
+        if label < 0.5:
+            continue
+        words = len(text.split())
+        header = words <= _HEADER_WORDS and not text.lstrip()[:1].isdigit()
+        if prose >= 2 and header and _COMMENT_HEADER.search(text):
+            headers.append(i)
+        elif words >= _PROSE_WORDS:
+            prose += 1
+    return headers[0] if len(headers) >= 3 else None
+
+
 def convention_labels(
     lines: Sequence[str], gold: str, subset: str
 ) -> tuple[list[float], list[int]]:
@@ -75,4 +108,8 @@ def convention_labels(
             for i in range(max(1, first - HEAD_LINES), first):
                 if marker_of(lines[i]) in ("byline", "date_line"):
                     labels[i] = 1.0
+    if subset in GOLD_WITHOUT_COMMENTS:
+        start = thread_start(lines, labels)
+        if start is not None:
+            labels[start:] = [0.0] * (len(labels) - start)
     return labels, counts
