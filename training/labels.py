@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from cleanpipe.stages.boilerplate.vocab import marker_of
+from cleanpipe.stages.patterns import COMMENT_HEADER
 from cleanpipe.stages.titles import title_key
 
 TOKEN = re.compile(r"\w+")
@@ -35,15 +36,7 @@ HEAD_LINES = 6
 HEADLINE_SIMILARITY = 90.0
 GOLD_WITHOUT_BYLINES = frozenset({"dev"})
 GOLD_WITHOUT_COMMENTS = frozenset({"dev", "dragnet"})
-# A comment's header: a short line ending in a date and a time of day (perhaps with a zone or
-# a reply button after it), or in "said:" / "wrote:".
-_COMMENT_HEADER = re.compile(
-    r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?\b.*|"
-    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b.*)"
-    r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+\S+){0,2}\W*$"
-    r"|\b(?:said|says|wrote|writes)\s*:\s*$",
-    re.IGNORECASE,
-)
+_COMMENT_HEADER = COMMENT_HEADER
 _HEADER_WORDS = 14
 _PROSE_WORDS = 10
 

@@ -1,4 +1,4 @@
-"""strip_comment_markers tries only the lines holding one of its words: same edits as trying all.
+"""strip_comment_markers tries only the lines holding one of its words: same marker edits as all.
 
 The reference is the stage's own matching on every line of the text (`split_lines`), behind the
 original whole-text `_HINT` regex. Both run on every text fixture and on generated text crowded
@@ -35,7 +35,7 @@ def test_fast_path_is_exact_on_fixtures(params):
     found = 0
     for path in paths:
         text = path.read_bytes().decode("utf-8", "replace")
-        output = stage(text, {})
+        output = stage._markers(text)
         found += len(output.edits)
         assert output == reference(stage, text), path
     assert found, "no fixture holds a marker"
@@ -83,4 +83,4 @@ _PIECES = [
 )
 def test_fast_path_is_exact_on_generated_text(text, params):
     stage = StripCommentMarkers(**params)
-    assert stage(text, {}) == reference(stage, text)
+    assert stage._markers(text) == reference(stage, text)

@@ -22,7 +22,7 @@ from cleanpipe.stage import (
     split_lines,
 )
 from cleanpipe.stages.linklists import StripLinkLists
-from cleanpipe.stages.titles import StripDuplicateTitle, _title_keys
+from cleanpipe.stages.titles import StripDuplicateTitle, _title_keys, could_be_title
 from tests.fixture_cases import fixture_texts
 
 _LINES = st.lists(
@@ -43,7 +43,7 @@ def test_line_helpers_give_the_lines_split_lines_gives(text, count):
 def title_reference(stage: StripDuplicateTitle, text: str, metadata: dict) -> StageOutput:
     """strip_duplicate_title on every non-blank line of the text."""
     lines = [line for line in split_lines(text) if not line.blank]
-    if len(lines) < 2:
+    if len(lines) < 2 or not could_be_title(lines[0].text):
         return UNCHANGED
     keys = _title_keys(lines[0].text, metadata.get("title"))
     if not keys or min(len(k.split()) for k in keys) < stage.min_words:

@@ -103,6 +103,7 @@ def extract(
     """
     _require_trafilatura()
     first_name = _mode_name(options)
+    html = wrapped(html)
     tree = _parse(html)
     first, metadata = _trafilatura(tree, html, options, url, with_metadata=True)
     guarded = options.favor_precision and options.recall_guard > 0
@@ -122,6 +123,15 @@ def extract(
         if text.strip():
             return Extraction(text, name, metadata, f"{first_name} found no article text")
     return Extraction("", "none", metadata, "no extractor found any text")
+
+
+def wrapped(html: str) -> str:
+    """A fragment (`<div>...</div>`, `<p>...`: no doctype, `<html>` or `<head>` at its start)
+    inside `<html><body>`: trafilatura's loader refuses such markup as not HTML, and a page
+    saved without its outer tags lost its whole text. A whole page is returned as it is."""
+    if looks_like_html(html) or "<" not in html[:4096]:
+        return html
+    return f"<html><body>{html}</body></html>"
 
 
 def _parse(html: str) -> Any:

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from cleanpipe.stage import UNCHANGED, Line, Stage, StageOutput, param, remove_lines, split_lines
 from cleanpipe.stages.patterns import DATE_LINE
-from cleanpipe.stages.titles import title_key
+from cleanpipe.stages.titles import could_be_title, title_key
 
 # "Related: <headline>", "READ MORE: <headline>", "[Related: ...]", "Also on rt.com <headline>".
 _TEASER = re.compile(
@@ -154,7 +154,7 @@ class StripExtractionLeftovers(Stage):
             text = line.stripped
             if _is_paragraph(text):
                 break
-            if isinstance(title, str) and self._is_title(text, title):
+            if isinstance(title, str) and could_be_title(text) and self._is_title(text, title):
                 found[line.index] = (line, "headline")
             elif _BYLINE.match(text) or (_mentions(text, author) and len(text) <= 80):
                 found[line.index] = (line, "byline")

@@ -19,6 +19,7 @@ from cleanpipe.stage import (
     param,
     split_lines,
 )
+from cleanpipe.stages.patterns import COMMENT_ACTION, COMMENT_HEADER
 
 _COUNT = r"(?:\d[\d.,]*[kK]?|no|one|two|three|four|five|six|seven|eight|nine|ten)"
 _NOUN = (
@@ -95,8 +96,23 @@ class StripCommentMarkers(Stage):
     thread_zone: float = param(
         0.5, "with drop_thread: a marker must stand after this fraction of the text", ge=0, le=1
     )
+    threads: bool = param(
+        True,
+        "remove a reader-comment thread, one removal from its first comment header (three or "
+        "more `Name on <date> at <time> said:`-style headers after the article, with reply "
+        "buttons or `said:`) to the end of its last comment",
+    )
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
+        thread = comment_thread(text) if self.threads else None
+        if thread is not None:
+            output = self._markers(text)
+            kept = [e for e in output.edits if e.end <= thread[0] or e.start >= thread[1]]
+            edits = sorted([*kept, Edit(*thread, "comment_thread")], key=lambda e: e.start)
+            return StageOutput(tuple(edits))
+        return self._markers(text)
+
+    def _markers(self, text: str) -> StageOutput:
         # The patterns only match on lines holding one of a few words: find those lines by
         # searching the whole text, instead of trying each line (same edits).
         if any(char in text for char in _ODD_CASE):
@@ -149,6 +165,70 @@ class StripCommentMarkers(Stage):
                 start, end = line.start + match.start(), line.start + match.end()
                 found.append(Edit(start, end, "glued_marker"))
         return found
+
+
+_THREAD_HINT = re.compile(r"\d:\d\d|\b(?:said|says|wrote|writes)\s*:", re.IGNORECASE)
+_THREAD_HEADERS = 3  # fewer comment headers are a dateline or two, not a thread
+_HEADER_WORDS = 14
+_PROSE_WORDS = 10
+_SAID = re.compile(r"\b(?:said|says|wrote|writes)\s*:\s*$|\b(?:reply|#)\W*$", re.IGNORECASE)
+
+
+def comment_thread(text: str) -> tuple[int, int] | None:
+    """The span of a reader-comment thread after the article, or None.
+
+    Evidence, all needed: three or more comment headers (`patterns.COMMENT_HEADER`), the first
+    after two prose paragraphs at least (the article's own byline looks like a header), and a
+    comment's affordances: a reply/vote line among them, or headers ending in `said:`. A live
+    blog's time-stamped entries have headers too, but no reply buttons. The thread starts at
+    its first header (with a `12 Responses` marker right above it) and ends with its last
+    comment: the lines after the last header up to a comment form prompt (`Leave a Reply`),
+    two short lines in a row (a form, a footer) or the end.
+    """
+    if len(_THREAD_HINT.findall(text, 0, len(text))) < _THREAD_HEADERS:
+        return None
+    lines = [line for line in split_lines(text) if not line.blank]
+    prose = 0
+    headers: list[int] = []
+    said = False
+    for i, line in enumerate(lines):
+        stripped = line.stripped
+        words = len(stripped.split())
+        if (
+            prose >= 2
+            and words <= _HEADER_WORDS
+            and not stripped[:1].isdigit()
+            and COMMENT_HEADER.search(stripped)
+        ):
+            headers.append(i)
+            said = said or bool(_SAID.search(stripped))
+        elif not headers and words >= _PROSE_WORDS:
+            prose += 1
+    if len(headers) < _THREAD_HEADERS:
+        return None
+    first, last = headers[0], headers[-1]
+    if not said and not any(
+        COMMENT_ACTION.match(line.stripped) for line in lines[first : last + 2]
+    ):
+        return None
+    if first > 0 and _MARKER_LINE.match(lines[first - 1].stripped):
+        first -= 1
+    end = last
+    for i in range(last + 1, len(lines)):
+        stripped = lines[i].stripped
+        if COMMENT_ACTION.match(stripped):
+            end = i
+            continue
+        if _MARKER_LINE.match(stripped) or (
+            _short(stripped) and i + 1 < len(lines) and _short(lines[i + 1].stripped)
+        ):
+            break
+        end = i
+    return lines[first].start, lines[end].end
+
+
+def _short(line: str) -> bool:
+    return len(line.split()) < 5 and not line.rstrip().endswith((".", "!", "?"))
 
 
 class _LastProse:

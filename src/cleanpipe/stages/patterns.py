@@ -58,3 +58,19 @@ SECTION_HEADER = re.compile(
     r"|lees\s+ook|gerelateerde\s+artikelen|meest\s+gelezen)\W{0,3}$",
     re.IGNORECASE,
 )
+# A reader comment's header: a short line that ends in a date and a time of day (perhaps a zone
+# or a reply button after it: "Ann — June 25th, 2012, 4:51 am", "Tommy July 16, 2012 at 7:03
+# pm #"), or in "said:" / "wrote:" ("Milan on September 12, 2018 at 4:47 pm said:").
+COMMENT_HEADER = re.compile(
+    r"(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"\b.*|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b.*)"
+    r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+\S+){0,2}\W*$"
+    r"|\b(?:said|says|wrote|writes)\s*:\s*$",
+    re.IGNORECASE,
+)
+# What a comment offers around its text: a reply button, a permalink, votes.
+COMMENT_ACTION = re.compile(
+    r"^\W{0,3}(?:reply|report(?:\s+abuse)?|permalink|flag|quote|like|\d+\s*(?:likes?|points?|"
+    r"votes?|replies)|(?:up|down)\s*vote|log\s+in\s+to\s+reply|#)\W{0,3}$",
+    re.IGNORECASE,
+)

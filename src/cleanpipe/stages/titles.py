@@ -37,6 +37,19 @@ _SITE_NAME_WORDS = 6
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 
+# A headline is a phrase: a first line of more words than this, or one that ends a sentence
+# with a full stop, is the article's first paragraph (an extractor's output that starts with
+# the body), and its repeats further down are quotes of it, not titles.
+_TITLE_MAX_WORDS = 25
+_FULL_STOP = re.compile(r"(?<![A-Z])[.…][\"'”’»)\]]*$")
+
+
+def could_be_title(line: str) -> bool:
+    """Whether a first line can be a headline: not long, not closed by a full stop."""
+    text = line.strip()
+    return len(text.split()) <= _TITLE_MAX_WORDS and not _FULL_STOP.search(text)
+
+
 def has_site_suffix(line: str) -> bool:
     """Whether a line ends like a page `<title>`: `Headline | Site`, `Headline - Site`."""
     text = unicodedata.normalize("NFKC", line).strip()
@@ -79,6 +92,8 @@ class StripDuplicateTitle(Stage):
         if len(lines) < 2:
             return UNCHANGED
         title = lines[0]
+        if not could_be_title(title.text):
+            return UNCHANGED
         keys = _title_keys(title.text, metadata.get("title"))
         if not keys or min(len(k.split()) for k in keys) < self.min_words:
             return UNCHANGED
