@@ -59,7 +59,7 @@ def _load_pipeline(config: Path | None) -> Pipeline:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cleanpipe")
+@click.version_option(__version__, "-V", "--version", prog_name="cleanpipe")
 def cli() -> None:
     """Clean scraped web text and report every removal."""
 
@@ -235,6 +235,13 @@ def _print_summary(result: RunResult) -> None:
             "--max-doc-mb (metadata 'truncated' in report.jsonl)",
             highlight=False,
         )
+    if result.resumed:
+        cleaned = totals["documents"] - result.resumed
+        err.print(
+            f"resumed: kept {result.resumed} documents finished by the earlier run, "
+            f"cleaned {cleaned}",
+            highlight=False,
+        )
     if result.interrupted:
         err.print("[yellow]interrupted:[/] outputs and report cover the documents above")
     if result.stopped_early:
@@ -243,13 +250,19 @@ def _print_summary(result: RunResult) -> None:
 
 @cli.command()
 def stages() -> None:
-    """List every stage with its YAML name, parameters, defaults and purpose."""
+    """List every stage with its YAML name, parameters, defaults and purpose: those of the
+    default config in the order it runs them, then the others by name."""
     try:
         available = registry.available()
     except registry.RegistryError as exc:
         _fail(str(exc))
         return
-    for name, cls in available.items():
+    in_default = [s.name for s in Pipeline.default().stages if s.name in available]
+    others = [name for name in available if name not in in_default]
+    for name in in_default + others:
+        if others and name == others[0]:
+            click.echo("# not in the default config:\n")
+        cls = available[name]
         click.echo(click.style(name, bold=True) + f"  {_purpose(cls)}")
         for field in cls.parameters():
             default = _show_default(field.default)

@@ -9,8 +9,8 @@ come back empty, trafilatura's baseline (the page's largest text blocks) and the
 `html2txt` take over, and the result says so: an HTML document never succeeds empty
 without a reason.
 
-trafilatura is an optional dependency (`pip install 'cleanpipe[html]'`); it is imported only
-when a page is actually extracted.
+trafilatura is a dependency of cleanpipe (no extra needed); it is imported only when a page is
+actually extracted, so text-only runs do not pay for its import.
 """
 
 from __future__ import annotations
