@@ -235,6 +235,15 @@ def _print_summary(result: RunResult) -> None:
             "--max-doc-mb (metadata 'truncated' in report.jsonl)",
             highlight=False,
         )
+    if result.summary.duplicate_ids:
+        count = result.summary.duplicate_ids
+        err.print(
+            f"[yellow]warning:[/] {count} row{'s' if count > 1 else ''} "
+            f"repeat{'' if count > 1 else 's'} the id of an earlier row "
+            f"(first: {escape(repr(result.summary.first_duplicate))}); "
+            "summary.json counts them as duplicate_ids",
+            highlight=False,
+        )
     if result.resumed:
         cleaned = totals["documents"] - result.resumed
         err.print(

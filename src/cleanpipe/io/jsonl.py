@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from cleanpipe.io.decode import decode_bytes
 from cleanpipe.io.formats import InputError, check_magic
 from cleanpipe.io.rows import (
     CleanedBatch,
@@ -113,10 +114,14 @@ def clean_batch(pipeline: Pipeline, settings: RowSettings, batch: JsonlBatch) ->
     records: list[dict[str, Any]] = []
     for offset, raw in enumerate(batch.lines):
         row = batch.first_row + offset
-        parsed = _parse(raw)
-        if isinstance(parsed, str):  # unreadable: reported, and not written (no row to keep)
-            records.append(error_record(pipeline, str(row), parsed, settings.path))
+        found = _parse(raw)
+        if isinstance(found, str):  # unreadable: reported, and not written (no row to keep)
+            # No id could be read: a row number in its place could clash with a real id.
+            record = error_record(pipeline, None, found, settings.path)
+            record["metadata"] = {"row": row}
+            records.append(record)
             continue
+        parsed, decoding = found
         doc_id = row_id(parsed.get(settings.fields.id), row)
         text, record = clean_row(
             pipeline,
@@ -127,6 +132,7 @@ def clean_batch(pipeline: Pipeline, settings: RowSettings, batch: JsonlBatch) ->
             output=settings.output,
             max_bytes=settings.max_bytes,
             seconds=seconds,
+            metadata=decoding,
         )
         records.append(record)
         if record["status"] == "ok" or settings.keep_dropped:
@@ -137,17 +143,33 @@ def clean_batch(pipeline: Pipeline, settings: RowSettings, batch: JsonlBatch) ->
     return CleanedBatch(lines, records, seconds)
 
 
-def _parse(raw: bytes) -> dict[str, Any] | str:
-    """The record on a line, or the reason it is not one."""
+def _parse(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]] | str:
+    """The record on a line and the metadata its decoding adds, or why it is not a record.
+
+    A line that is not valid UTF-8 (a few bytes of Latin-1 in a scraped text) is decoded as
+    a file would be (`decode_bytes`), and flagged `row_not_utf8`, rather than lost whole.
+    """
+    decoding: dict[str, Any] = {}
     try:
-        value = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return "line is not UTF-8"
+        decoded = decode_bytes(raw)
+        text = decoded.text
+        decoding = {
+            "row_not_utf8": True,
+            "encoding": decoded.encoding,
+            "encoding_confidence": decoded.confidence,
+            "encoding_source": decoded.source,
+        }
+        if decoded.replaced:
+            decoding["decode_replaced"] = True
+    try:
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         return f"invalid JSON: {exc.msg} (column {exc.colno})"
     if not isinstance(value, dict):
         return f"a JSON {type(value).__name__}, not an object"
-    return value
+    return value, decoding
 
 
 class JsonlWriter:

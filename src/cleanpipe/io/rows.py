@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -56,6 +57,7 @@ def clean_row(
     output: str | None = None,
     max_bytes: int | None = None,
     seconds: Counter[str] | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Clean one row's text: (clean text, '' unless ok; its report record).
 
@@ -69,14 +71,14 @@ def clean_row(
         got = "missing" if text is None else f"a {type(text).__name__}, not a string"
         result = Result(doc_id, "error", "", "", reason=f"field {text_field!r} is {got}")
         return "", pipeline.record(result, path=path, decoded=False)
-    metadata: dict[str, Any] = {}
+    start: dict[str, Any] = dict(metadata or {})  # what reading the row found (its decoding)
     if max_bytes is not None and len(text) > max_bytes // 4:  # else it cannot be over
         data = text.encode("utf-8", "surrogatepass")
         if len(data) > max_bytes:
             kept = cut_document(data, max_bytes)
             text = kept.decode("utf-8", "surrogatepass")
-            metadata["truncated"] = truncation(len(data), len(kept))
-    result = pipeline.run(Document(doc_id, text, metadata))
+            start["truncated"] = truncation(len(data), len(kept))
+    result = pipeline.run(Document(doc_id, text, start))
     if seconds is not None:  # stage timings, summed for summary.json
         seconds.update(result.timings)
     record = pipeline.record(result, path=path, output=output if result.ok else None)
@@ -84,11 +86,14 @@ def clean_row(
 
 
 def error_record(
-    pipeline: Pipeline, doc_id: str, reason: str, path: str | None = None
+    pipeline: Pipeline, doc_id: str | None, reason: str, path: str | None = None
 ) -> dict[str, Any]:
-    """The record of a row that could not even be read (bad JSON, not UTF-8)."""
-    result = Result(doc_id, "error", "", "", reason=reason)
-    return pipeline.record(result, path=path, decoded=False)
+    """The record of a row that could not even be read (bad JSON): its id is None when none
+    could be read."""
+    result = Result(doc_id or "", "error", "", "", reason=reason)
+    record = pipeline.record(result, path=path, decoded=False)
+    record["id"] = doc_id
+    return record
 
 
 def report_columns(record: dict[str, Any]) -> dict[str, Any]:

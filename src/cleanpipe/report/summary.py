@@ -34,6 +34,10 @@ class Summary:
     encodings: Counter[str] = field(default_factory=Counter)
     extractors: Counter[str] = field(default_factory=Counter)  # HTML documents, by extractor
     truncated: int = 0  # documents cut at the run's size limit
+    # Dataset rows whose id an earlier row already had (counted by the dataset run, which
+    # sees every id; a record alone cannot tell), and the first such id.
+    duplicate_ids: int = 0
+    first_duplicate: str | None = None
     kinds: Counter[str] = field(default_factory=Counter)  # full page or extracted article
 
     def add(self, record: dict[str, Any]) -> None:
@@ -84,6 +88,8 @@ class Summary:
             encodings=self.encodings + other.encodings,
             extractors=self.extractors + other.extractors,
             truncated=self.truncated + other.truncated,
+            duplicate_ids=self.duplicate_ids + other.duplicate_ids,
+            first_duplicate=self.first_duplicate or other.first_duplicate,
             kinds=self.kinds + other.kinds,
         )
 
@@ -104,6 +110,7 @@ class Summary:
             "encodings": dict(sorted(self.encodings.items())),
             "extractors": dict(sorted(self.extractors.items())),
             "truncated": self.truncated,
+            "duplicate_ids": self.duplicate_ids,
             "document_kinds": dict(sorted(self.kinds.items())),
         }
 

@@ -129,6 +129,7 @@ def _run_dataset(
     stage_seconds: Counter[str] = Counter()  # CPU time by stage, summed over the workers
     interrupted = stopped_early = False
     failed: InputError | None = None
+    seen_ids: set[int] = set()
     try:
         report = ReportAppender(out_dir / "report.jsonl")
     except OSError as exc:
@@ -141,6 +142,7 @@ def _run_dataset(
                     report.append(b"".join(record_line(r) for r in records))
                     for record in records:
                         summary.add(record)
+                        _count_duplicate(summary, seen_ids, record["id"])
                     stage_seconds.update(seconds)
                 if progress is not None:
                     progress(len(records))
@@ -175,6 +177,21 @@ def _run_dataset(
     if failed is not None:
         raise failed
     return RunResult(out_dir, summary, elapsed, interrupted, stopped_early)
+
+
+def _count_duplicate(summary: Summary, seen: set[int], doc_id: str | None) -> None:
+    """Count a row whose id an earlier row had. Ids are kept as their hashes: 8 bytes of
+    a 64-bit hash per row instead of the id itself (a collision, at odds of about one in
+    10^10 for a million rows, would only count one duplicate too many)."""
+    if doc_id is None:
+        return
+    key = hash(doc_id)
+    if key in seen:
+        summary.duplicate_ids += 1
+        if summary.first_duplicate is None:
+            summary.first_duplicate = doc_id
+    else:
+        seen.add(key)
 
 
 def _numbered(batches: Iterable[Any], make: Callable[[int, Any], Any]) -> Iterator[Any]:
