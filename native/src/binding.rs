@@ -237,6 +237,80 @@ impl LineFeatures {
     }
 }
 
+/// The line classifier's two passes over a document, in one call: the features, the first
+/// pass's probabilities, their neighbourhood, the second pass's probabilities.
+#[pyclass(module = "cleanpipe._native", frozen)]
+struct LineClassifier {
+    features: Py<LineFeatures>,
+    first: Py<TreeModel>,
+    second: Py<TreeModel>,
+}
+
+/// Second-pass rows built at once: bounds their memory on a long document.
+const SECOND_PASS_BLOCK: usize = 8192;
+
+#[pymethods]
+impl LineClassifier {
+    #[new]
+    fn new(
+        features: Py<LineFeatures>,
+        first: Py<TreeModel>,
+        second: Py<TreeModel>,
+    ) -> PyResult<Self> {
+        let width = features.get().featurizer.width();
+        if first.get().ensemble.width() != width
+            || second.get().ensemble.width() != width + features::SECOND_PASS
+        {
+            return Err(PyValueError::new_err(
+                "the tree models do not read the line features' columns",
+            ));
+        }
+        Ok(Self {
+            features,
+            first,
+            second,
+        })
+    }
+
+    /// The second pass's probability of each non-blank (stripped) line, with the lines'
+    /// shapes and the main block, as `LineFeatures.document` gives them (probabilities in
+    /// place of the rows).
+    fn score<'py>(
+        &self,
+        py: Python<'py>,
+        lines: Vec<String>,
+        blank_before: Vec<bool>,
+        blank_after: Vec<bool>,
+        stops: &str,
+    ) -> PyResult<DocumentOut<'py>> {
+        let (doc, second) = guarded(|| {
+            let doc = self
+                .features
+                .get()
+                .featurizer
+                .document(&lines, &blank_before, &blank_after, stops)
+                .map_err(PyValueError::new_err)?;
+            let first = self.first.get().ensemble.probabilities(&doc.rows);
+            let chars: Vec<usize> = doc.shapes.iter().map(|s| s.chars).collect();
+            let context = features::neighbourhood(&first, &chars);
+            let (width, extra) = (doc.width, features::SECOND_PASS);
+            let mut second = Vec::with_capacity(first.len());
+            let mut rows = Vec::new();
+            for start in (0..first.len()).step_by(SECOND_PASS_BLOCK) {
+                let end = (start + SECOND_PASS_BLOCK).min(first.len());
+                rows.clear();
+                for i in start..end {
+                    rows.extend_from_slice(&doc.rows[i * width..(i + 1) * width]);
+                    rows.extend_from_slice(&context[i * extra..(i + 1) * extra]);
+                }
+                second.extend(self.second.get().ensemble.probabilities(&rows));
+            }
+            Ok((doc, second))
+        })?;
+        Ok(document_out(py, &second, &doc))
+    }
+}
+
 /// The second pass's columns of each line from the first pass's probabilities (float64
 /// bytes) and the lines' lengths in characters.
 #[pyfunction]
@@ -298,6 +372,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NativeError", m.py().get_type::<NativeError>())?;
     m.add_class::<TreeModel>()?;
     m.add_class::<LineFeatures>()?;
+    m.add_class::<LineClassifier>()?;
     m.add_function(wrap_pyfunction!(neighbourhood, m)?)?;
     m.add_function(wrap_pyfunction!(main_block, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;

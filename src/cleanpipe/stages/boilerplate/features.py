@@ -144,8 +144,16 @@ def feature_matrix(
     matrix = np.frombuffer(rows, dtype=np.float64).reshape(len(lines), native.width)
     if native.width != len(FEATURE_NAMES):  # the core and the names must describe one model
         raise RuntimeError(f"native line features: {native.width} columns for {len(FEATURE_NAMES)}")
+    return matrix, line_shapes(chars, words, terminal, ratios, markers), (block[0], block[1])
+
+
+def line_shapes(
+    chars: list[int], words: list[int], terminal: list[bool], ratios: bytes, markers: list[int]
+) -> list[LineShape]:
+    """`LineShape`s from the native core's columns (stop ratios as float64 bytes, markers as
+    indices into `MARKER_NAMES`, -1 for none)."""
     names: tuple[str | None, ...] = MARKER_NAMES
-    shapes = list(
+    return list(
         map(
             LineShape,
             chars,
@@ -155,7 +163,6 @@ def feature_matrix(
             [None if m < 0 else names[m] for m in markers],
         )
     )
-    return matrix, shapes, (block[0], block[1])
 
 
 def main_block(shapes: Sequence[LineShape]) -> tuple[int, int]:

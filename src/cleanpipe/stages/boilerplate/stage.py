@@ -23,6 +23,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from cleanpipe import _native
 from cleanpipe.document import Edit
 from cleanpipe.stage import (
     UNCHANGED,
@@ -38,12 +39,13 @@ from cleanpipe.stages.boilerplate.features import (
     FEATURE_NAMES,
     SECOND_PASS_NAMES,
     LineShape,
-    feature_matrix,
+    line_shapes,
     neighbourhood_matrix,
 )
 from cleanpipe.stages.boilerplate.trees import TreeEnsemble
-from cleanpipe.stages.boilerplate.vocab import MARKER_NAMES, stop_words
+from cleanpipe.stages.boilerplate.vocab import MARKER_NAMES, stop_words, stops_key
 from cleanpipe.stages.kind import KIND
+from cleanpipe.stages.native_lines import line_features
 from cleanpipe.stages.titles import has_site_suffix
 
 POSITION_RULES = ("navigation", "footer", "boilerplate_line")
@@ -74,6 +76,10 @@ class LineModel:
     # Per rule, the probability below which its lines go, calibrated in site-grouped CV so that
     # each rule's removals are at least 95 % furniture; 0 turns a rule off (it could not be).
     rule_thresholds: Mapping[str, float] = field(default_factory=dict)
+    # both passes compiled into one native call, built on first use
+    _classifier: _native.LineClassifier | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> LineModel:
@@ -98,6 +104,28 @@ class LineModel:
         if self.rule_thresholds:
             data["rule_thresholds"] = dict(self.rule_thresholds)
         return data
+
+    def score(
+        self,
+        lines: Sequence[str],
+        blank_before: Sequence[bool],
+        blank_after: Sequence[bool],
+        stops: frozenset[str],
+    ) -> tuple[list[float], list[LineShape], tuple[int, int]]:
+        """Both passes over a document's non-blank (stripped) lines, in one native call: each
+        line's probability of being article text, the lines' shapes and the main block."""
+        classifier = self._classifier
+        if classifier is None:
+            classifier = _native.LineClassifier(
+                line_features(), self.first.scorer(), self.second.scorer()
+            )
+            object.__setattr__(self, "_classifier", classifier)
+        probabilities, chars, words, terminal, ratios, markers, block = classifier.score(
+            list(lines), list(blank_before), list(blank_after), stops_key(stops)
+        )
+        scores: list[float] = np.frombuffer(probabilities, dtype=np.float64).tolist()
+        shapes = line_shapes(chars, words, terminal, ratios, markers)
+        return scores, shapes, (block[0], block[1])
 
     def probabilities(self, rows: np.ndarray, shapes: Sequence[LineShape]) -> list[float]:
         first = np.array(self.first.probabilities(rows), dtype=np.float64)
@@ -171,10 +199,9 @@ def score_lines(
     and the main block of prose. `doc`: the lines of `text`, if already split."""
     doc = DocumentLines.of(text) if doc is None else doc
     stripped = [line.stripped for line in doc.lines]
-    rows, shapes, (block_start, block_end) = feature_matrix(
+    probabilities, shapes, (block_start, block_end) = model.score(
         stripped, doc.blank_before, doc.blank_after, stop_words(metadata.get("lang"))
     )
-    probabilities = model.probabilities(rows, shapes)
     rules = []
     for i, shape in enumerate(shapes):
         if shape.marker is not None:
