@@ -186,6 +186,8 @@ fn document_out<'py>(py: Python<'py>, rows: &[f64], doc: &features::Document) ->
     )
 }
 
+type ShapesOut = (Vec<usize>, Vec<bool>, Vec<Option<String>>);
+
 #[pymethods]
 impl LineFeatures {
     #[new]
@@ -213,6 +215,22 @@ impl LineFeatures {
 
     fn title_key(&self, line: &str, strip_suffix: bool) -> PyResult<String> {
         guarded(|| Ok(self.featurizer.titles().key(line, strip_suffix)))
+    }
+
+    /// Per line: words (runs of `\w`), ends a sentence, marker name or None.
+    fn shapes(&self, lines: Vec<String>) -> PyResult<ShapesOut> {
+        guarded(|| {
+            let names = self.featurizer.markers().names();
+            let mut words = Vec::with_capacity(lines.len());
+            let mut terminal = Vec::with_capacity(lines.len());
+            let mut markers = Vec::with_capacity(lines.len());
+            for (w, t, m) in self.featurizer.shapes(&lines) {
+                words.push(w);
+                terminal.push(t);
+                markers.push(m.map(|m| names[m].clone()));
+            }
+            Ok((words, terminal, markers))
+        })
     }
 
     fn has_stops(&self, key: &str) -> bool {

@@ -273,6 +273,26 @@ impl Featurizer {
         }
     }
 
+    /// Per line: its words (runs of `\w`), whether it ends a sentence, its marker: what the
+    /// document-kind evidence counts.
+    pub fn shapes(&self, lines: &[String]) -> Vec<(usize, bool, Option<usize>)> {
+        lines
+            .iter()
+            .map(|text| {
+                let mut words = 0;
+                let mut in_word = false;
+                for c in text.chars() {
+                    let word = pychar::is_word(c);
+                    if word && !in_word {
+                        words += 1;
+                    }
+                    in_word = word;
+                }
+                (words, is_terminal(text), self.markers.marker_of(text))
+            })
+            .collect()
+    }
+
     /// The features of a document's non-blank `lines` (stripped), with whether a blank line
     /// stands before and after each; `stops`: the key of a stop-word list.
     pub fn document(

@@ -3,10 +3,10 @@
 //! `patterns.py`); the order in which they are tried and the word limits are here.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
 
 use crate::pychar;
-use crate::pyregex::{compile, compile_anchored, translate};
+use crate::pyregex::{compile, compile_anchored};
 
 /// A Python pattern and whether it is compiled with `re.IGNORECASE`.
 pub type Pattern = (String, bool);
@@ -37,8 +37,8 @@ pub struct Markers {
     names: Vec<String>,
     cookie_banner: Regex,
     copyright: Regex,
-    short_lines: RegexSet,
-    short_marker: Vec<usize>,
+    /// the whole-line patterns in the order they are tried, each with the marker it gives
+    short_lines: Vec<(Regex, usize)>,
     date_line: usize,
     cookie_code: usize,
     copyright_code: usize,
@@ -83,30 +83,21 @@ impl Markers {
                 .position(|n| n == name)
                 .ok_or_else(|| format!("marker {name:?} is not among the marker names"))
         };
-        let short_marker = spec
-            .short_lines
-            .iter()
-            .map(|(name, _)| code(name))
-            .collect::<Result<Vec<_>, _>>()?;
-        let short_lines = RegexSetBuilder::new(
-            spec.short_lines
-                .iter()
-                .map(|(_, (p, _))| format!("^(?:{})", translate(p, true))),
-        )
-        .case_insensitive(spec.short_lines.iter().all(|(_, (_, i))| *i))
-        .size_limit(128 << 20)
-        .dfa_size_limit(32 << 20)
-        .build()
-        .map_err(|e| format!("short-line patterns: {e}"))?;
         if !spec.short_lines.iter().all(|(_, (_, i))| *i) {
             return Err("the short-line patterns must all ignore case".into());
         }
+        // One regex each, tried in turn: one alternation of them all (or a RegexSet) is too
+        // large for the lazy DFA's cache and falls back to the much slower PikeVM.
+        let short_lines = spec
+            .short_lines
+            .iter()
+            .map(|(name, (p, i))| Ok((compile_anchored(p, *i)?, code(name)?)))
+            .collect::<Result<Vec<_>, String>>()?;
         Ok(Self {
             names: spec.names.clone(),
             cookie_banner: compile(&spec.cookie_banner.0, spec.cookie_banner.1)?,
             copyright: compile(&spec.copyright.0, spec.copyright.1)?,
             short_lines,
-            short_marker,
             date_line: code("date_line")?,
             cookie_code: code("cookie_notice")?,
             copyright_code: code("copyright")?,
@@ -151,10 +142,9 @@ impl Markers {
         }
         let short = self
             .short_lines
-            .matches(text)
             .iter()
-            .next()
-            .map(|i| self.short_marker[i]);
+            .find(|(re, _)| re.is_match(text))
+            .map(|&(_, m)| m);
         if short == Some(self.date_line) {
             return short;
         }

@@ -210,5 +210,7 @@ mod tests {
         assert_eq!(casefold("ÀÉÎ"), "àéî");
         assert_eq!(strip("\x1c a b \u{3000}"), "a b");
         assert_eq!(split_count(" a\x1fb  c "), 3);
+        assert_eq!(split_count(" a\u{3000}b  c "), 3);
+        assert_eq!(split_count(""), 0);
     }
 }

@@ -18,21 +18,18 @@ extractor produced is an article by construction.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from cleanpipe.stage import Stage, StageOutput, param, split_lines
-from cleanpipe.stages.boilerplate.vocab import marker_of
+from cleanpipe.stages.native_lines import line_features
 
 KIND = "document_kind"
 EVIDENCE = "document_kind_evidence"
 EXTRACTED = "extracted_text"  # metadata `positions` once an extracting stage has run
 Kind = Literal["page", "article"]
 
-_WORD = re.compile(r"\w+")
-_TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _PROSE_WORDS = 10  # a prose paragraph: a sentence of ten words or more
 _SHORT_WORDS = 5  # a short line: fewer words, no sentence end (a menu item, a label)
 _RUN = 4  # this many short lines in a row make a run (a menu, a link list)
@@ -43,12 +40,11 @@ def kind_evidence(text: str) -> dict[str, float]:
     lines = [line.stripped for line in split_lines(text) if not line.blank]
     markers = runs = longest = run = short = 0
     first_prose = -1
-    for i, line in enumerate(lines):
-        words = len(_WORD.findall(line))
-        terminal = _TERMINAL.search(line) is not None
+    # per line: runs of \w, a sentence end, the marker (native/src/features.rs, one call)
+    shapes = zip(*line_features().shapes(lines), strict=True)
+    for i, (words, terminal, marker) in enumerate(shapes):
         if first_prose < 0 and words >= _PROSE_WORDS and terminal:
             first_prose = i
-        marker = marker_of(line)
         if marker is not None and marker != "date_line":
             markers += 1
         if words < _SHORT_WORDS and not terminal:
