@@ -26,7 +26,7 @@ from typing import Any
 
 from cleanpipe import Pipeline
 from cleanpipe.config import load_yaml
-from cleanpipe.pipeline import default_config_path
+from cleanpipe.pipeline import default_config_path, extended_config
 
 TOKEN = re.compile(r"\w+")
 SHINGLE = 4
@@ -87,6 +87,12 @@ def read_dir(folder: Path) -> dict[str, str]:
         p.stem: p.read_bytes().decode("utf-8", errors="replace")
         for p in sorted(folder.glob("*.txt"))
     }
+
+
+def _load(path: Path | None) -> Any:
+    """The config at `path` (default: the packaged default), its `extends` resolved."""
+    path = Path(path or default_config_path())
+    return extended_config(load_yaml(path), str(path), path.parent)
 
 
 def config_variant(
@@ -169,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         from benchmarks.quality_tables import print_tables
 
-        config = load_yaml(args.config or default_config_path())
+        config = _load(args.config)
         print_tables(config, args.data, args.html, args.workers)
         return 0
     if args.input is None or args.gold is None:
@@ -178,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         if not folder.is_dir():
             print(f"error: {folder} is not a directory", file=sys.stderr)
             return 2
-    config = load_yaml(args.config or default_config_path())
+    config = _load(args.config)
     keep = [r for r in args.keep_rules.split(",") if r]
     config = config_variant(config, keep, args.without_stage)
     inputs, gold = read_dir(args.input), read_dir(args.gold)

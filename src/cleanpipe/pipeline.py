@@ -40,7 +40,13 @@ class Pipeline:
     # construction -------------------------------------------------------------------------
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], source: str = "<config>") -> Pipeline:
+    def from_config(
+        cls, config: Mapping[str, Any], source: str = "<config>", folder: Path | None = None
+    ) -> Pipeline:
+        """A pipeline from a config mapping. With `extends: <config>` it is that config with
+        the `params` given merged into its stages (see `extended_config`); `folder` is where
+        a relative `extends` path is looked for."""
+        config = extended_config(config, source, folder)
         name = str(config.get("name", "custom")) if isinstance(config, Mapping) else "custom"
         stages = build_stages(config, source)
         try:
@@ -64,7 +70,7 @@ class Pipeline:
                 f"{text}: no such config file, and no packaged config of that name{hint}; "
                 f"packaged configs: {', '.join(packaged_configs())}"
             )
-        return cls.from_config(load_yaml(path), source=str(path))
+        return cls.from_config(load_yaml(path), source=str(path), folder=Path(path).parent)
 
     @classmethod
     def default(cls) -> Pipeline:
@@ -383,3 +389,81 @@ def packaged_config_path(name: str | Path) -> Any | None:
     if text not in packaged_configs():
         return None
     return resources.files("cleanpipe") / "configs" / f"{text}.yaml"
+
+
+# A config that extends another names it (a packaged config or a path) and changes parameters
+# of its stages by name; chains are followed this far (a loop would never end).
+MAX_EXTENDS = 8
+
+
+def extended_config(
+    config: Mapping[str, Any], source: str, folder: Path | None, depth: int = 0
+) -> Mapping[str, Any]:
+    """`config` with its `extends` resolved: the base config's stages, in its order, with the
+    parameters under `params` (`{stage name: {parameter: value}}`) merged in. A config
+    without `extends` is returned as it is."""
+    if not isinstance(config, Mapping) or "extends" not in config:
+        return config
+    base_name = config["extends"]
+    if not isinstance(base_name, str) or not base_name:
+        raise ConfigError(f"{source}: extends: expected a config name or path, got {base_name!r}")
+    if "stages" in config:
+        raise ConfigError(
+            f"{source}: a config with 'extends' changes its base's stages under 'params', "
+            "it does not list 'stages'"
+        )
+    unknown = sorted(set(config) - {"extends", "params", "name", "description"}, key=str)
+    if unknown:
+        raise ConfigError(
+            f"{source}: unknown top-level key {unknown[0]!r} with 'extends' "
+            "(allowed: extends, params, name, description)"
+        )
+    if depth >= MAX_EXTENDS:
+        raise ConfigError(f"{source}: extends: more than {MAX_EXTENDS} configs deep (a loop?)")
+    base, base_source, base_folder = _base_config(base_name, source, folder)
+    base = extended_config(base, base_source, base_folder, depth + 1)
+    changes = config.get("params") or {}
+    if not isinstance(changes, Mapping) or not all(
+        isinstance(v, Mapping) or v is None for v in changes.values()
+    ):
+        raise ConfigError(f"{source}: params: expected a mapping of stage name to parameters")
+    entries = base.get("stages") if isinstance(base, Mapping) else None
+    if not isinstance(entries, list):
+        raise ConfigError(f"{base_source}: 'stages' must be a list of stage entries")
+    stages: list[Any] = []
+    for entry in entries:
+        name = entry if isinstance(entry, str) else next(iter(entry), None)
+        if name in changes and isinstance(name, str):
+            given = entry[name] if isinstance(entry, Mapping) else None
+            entry = {name: {**(given or {}), **(changes[name] or {})}}
+        stages.append(entry)
+    names = [e if isinstance(e, str) else next(iter(e), None) for e in entries]
+    for name in changes:
+        if name not in names:
+            raise ConfigError(
+                f"{source}: params: stage {name!r} is not in {base_name} "
+                f"(its stages: {', '.join(str(n) for n in names)})"
+            )
+    merged: dict[str, Any] = {"name": config.get("name", base.get("name", "custom"))}
+    if "description" in config:
+        merged["description"] = config["description"]
+    merged["stages"] = stages
+    return merged
+
+
+def _base_config(
+    name: str, source: str, folder: Path | None
+) -> tuple[Mapping[str, Any], str, Path | None]:
+    """The config `extends: name` names: a file beside the extending one, else a packaged
+    config of that name."""
+    candidate = Path(name) if folder is None else folder / name
+    if candidate.is_file():
+        return load_yaml(candidate), str(candidate), candidate.parent
+    packaged = packaged_config_path(name)
+    if packaged is None:
+        raise ConfigError(
+            f"{source}: extends: no config file {name!r} and no packaged config of that name "
+            f"(packaged configs: {', '.join(packaged_configs())})"
+        )
+    with resources.as_file(packaged) as file:
+        return load_yaml(file), name, None
