@@ -35,6 +35,7 @@ from cleanpipe.runs.directory import (
 )
 from cleanpipe.runs.dispatch import is_dataset
 from cleanpipe.runs.dispatch import run as run_anything
+from cleanpipe.runs.tables import write_repeated_table
 
 PROGRESS_THRESHOLD = 50  # fewer files than this finish before a bar is worth drawing
 
@@ -305,6 +306,40 @@ def check_config(config: Path) -> None:
         f"{config}: ok ({len(pipeline.stages)} stages: "
         f"{', '.join(s.name for s in pipeline.stages)})"
     )
+
+
+@cli.command("repeated-lines")
+@click.argument("input_path", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    "table",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Table file to write: one line hash per line.",
+)
+@click.option(
+    "--min-docs",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="A line must occur in at least this many documents.",
+)
+@click.option(
+    "--text-field",
+    default="text",
+    show_default=True,
+    help="Datasets: the field holding the text.",
+)
+def repeated_lines(input_path: Path, table: Path, min_docs: int, text_field: str) -> None:
+    """Build the table of lines repeated across the documents of INPUT (a directory, or a
+    JSONL/Parquet file): the first pass of strip_repeated_lines ({table: TABLE})."""
+    try:
+        count = write_repeated_table(input_path, table, min_docs=min_docs, text_field=text_field)
+    except RunError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"{count} lines repeated in >= {min_docs} documents -> {table}")
 
 
 @cli.command()

@@ -97,7 +97,7 @@ def repeated_line_hashes(
     """The first pass of `strip_repeated_lines`, distributed: the hashes of normalized lines
     found in at least `min_docs` rows of `ds`, sorted (the table file's lines).
 
-    The same answer as `python -m cleanpipe.stages.repeated` gives for the same texts; write
+    The same answer as `cleanpipe repeated-lines` gives for the same texts; write
     it to a file every worker can read and name that file as the stage's `table`. Workers
     hash and count per batch; this process adds the counts up, so it holds one counter per
     distinct line, as the local first pass does (a Ray shuffle would avoid that, at many

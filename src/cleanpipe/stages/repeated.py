@@ -1,27 +1,24 @@
 """Remove lines repeated across many documents of a corpus (the CCNet idea), from a hash table.
 
 Boilerplate repeats from page to page of a site; article text does not. The table is built in a
-first pass over the corpus (`python -m cleanpipe.stages.repeated DIR --out table.txt`, which
-counts every normalized line once per document) and given to the stage in the second pass, as
+first pass over the corpus (`cleanpipe repeated-lines DIR --out table.txt`, which counts
+every normalized line once per document) and given to the stage in the second pass, as
 a file (`table`) or per document in the metadata (`repeated_line_hashes`). The stage itself only
 looks lines up: it stays pure, and a Ray or process-pool run can ship the table with the config.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 from cleanpipe.stage import (
     UNCHANGED,
-    Stage,
+    LazyModelStage,
     StageOutput,
     check_named_file,
     file_hash,
@@ -58,7 +55,7 @@ MAX_TABLE_BYTES = 256_000_000
 
 
 @dataclass(frozen=True)
-class StripRepeatedLines(Stage):
+class StripRepeatedLines(LazyModelStage):
     """Remove lines whose normalized hash is in a precomputed table of corpus-wide repeats."""
 
     name: ClassVar[str] = "strip_repeated_lines"
@@ -67,21 +64,13 @@ class StripRepeatedLines(Stage):
         None, "file of line hashes, one per line (None: metadata 'repeated_line_hashes' only)"
     )
     min_chars: int = param(1, "shorter lines are left alone", ge=0)
-    _hashes: Any = field(default=None, init=False, repr=False, compare=False)
+    _model: Any = field(default=None, init=False, repr=False, compare=False)  # the table
 
     def __post_init__(self) -> None:
         # Checked here, so that a wrong path is a config error before the run, not an error
         # on every document (and /dev/zero is refused, not read until memory runs out).
         if self.table is not None:
             check_named_file("table", self.table, MAX_TABLE_BYTES)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"table": self.table, "min_chars": self.min_chars}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for key, value in state.items():
-            object.__setattr__(self, key, value)
-        object.__setattr__(self, "_hashes", None)
 
     def fingerprint(self) -> str | None:
         if self.table is None:
@@ -92,13 +81,14 @@ class StripRepeatedLines(Stage):
             return f"unreadable: {exc.strerror or exc}"
 
     def _table(self) -> frozenset[str]:
-        if self._hashes is None:
-            hashes: frozenset[str] = frozenset()
-            if self.table is not None:
-                text = read_named_file(self.table, MAX_TABLE_BYTES).decode("utf-8")
-                hashes = frozenset(h.strip() for h in text.split("\n") if h.strip())
-            object.__setattr__(self, "_hashes", hashes)
-        return self._hashes  # type: ignore[no-any-return]
+        table: frozenset[str] = self.loaded_model(self._load_table)  # once per process
+        return table
+
+    def _load_table(self) -> frozenset[str]:
+        if self.table is None:
+            return frozenset()
+        text = read_named_file(self.table, MAX_TABLE_BYTES).decode("utf-8")
+        return frozenset(h.strip() for h in text.split("\n") if h.strip())
 
     def __call__(self, text: str, metadata: Mapping[str, Any]) -> StageOutput:
         hashes = self._table() | frozenset(metadata.get("repeated_line_hashes") or ())
@@ -112,21 +102,3 @@ class StripRepeatedLines(Stage):
         if not repeated:
             return UNCHANGED
         return StageOutput(tuple(remove_lines(repeated, "repeated_line")))
-
-
-def main(argv: list[str] | None = None) -> int:
-    """First pass: write the table of lines found in at least --min-docs documents."""
-    ap = argparse.ArgumentParser(description=main.__doc__)
-    ap.add_argument("input", type=Path, help="directory of .txt documents")
-    ap.add_argument("--out", type=Path, required=True, help="table file to write")
-    ap.add_argument("--min-docs", type=int, default=5)
-    args = ap.parse_args(argv)
-    texts = (p.read_text(encoding="utf-8", errors="replace") for p in args.input.rglob("*.txt"))
-    table = frequent(count_line_hashes(texts), args.min_docs)
-    args.out.write_text("".join(f"{h}\n" for h in table), encoding="utf-8")
-    print(f"{len(table)} lines repeated in >= {args.min_docs} documents -> {args.out}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
