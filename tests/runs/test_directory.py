@@ -61,7 +61,7 @@ def test_clean_file_from_python(corpus):
         "binary.bin",
         "",
         "dropped",
-        "binary file: NUL bytes",
+        "binary file: 100% control characters",
     )
     name = next(p for p in corpus.rglob("*.txt")).relative_to(corpus)
     relative, text, record, _ = clean_file(pipeline, corpus, PurePosixPath(name.as_posix()))

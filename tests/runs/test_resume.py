@@ -62,7 +62,7 @@ def _corpus(root: Path, documents: int) -> Path:
         start = (i * 7) % len(lines)
         body = lines[start : start + 5 + i % 11] or lines[:5]
         (source / f"doc_{i:03d}.txt").write_text("\n".join(body) + "\n", "utf-8")
-    (source / "doc_010.txt").write_bytes(b"\x00binary\x00")
+    (source / "doc_010.txt").write_bytes(b"\x00\x01binary\x02\x03" * 8)
     (source / "doc_020.txt").write_bytes(b"   \n")
     (source / "doc_030_link.txt").symlink_to(source / "doc_000.txt")
     return source
@@ -264,7 +264,7 @@ def test_outputs_of_deleted_or_now_dropped_inputs_are_pruned(tmp_path, flag):
     _rules_run(source, out)
     gone, dropped = sorted(_texts(out))[:2]
     (source / gone).unlink()
-    (source / dropped).write_bytes(b"\x00now binary\x00")
+    (source / dropped).write_bytes(b"\x00\x01now binary\x02\x03" * 8)
     report = _rules_run(source, out, resume=flag == "resume")
     assert report == _rules_run(source, tmp_path / "fresh")
     assert _texts(out) == _texts(tmp_path / "fresh")

@@ -256,11 +256,11 @@ def cut_document(data: bytes, limit: int) -> bytes:
 def binary_reason(text: str) -> str | None:
     """Why decoded text is really binary data, or None.
 
-    NUL never occurs in text (the decoder has already recognised UTF-16 and UTF-32 without a
-    BOM); a high share of other control characters means bytes no encoding makes text of.
+    A high share of control characters means bytes no encoding makes text of. NUL counts as
+    one of them and by the same rule (the decoder has already recognised UTF-16 and UTF-32
+    without a BOM): a stray NUL among a few other controls in a scraped page is dirt that
+    fix_encoding removes, as the README says of C0 controls, not proof of a binary file.
     """
-    if "\x00" in text:
-        return "binary file: NUL bytes"
     sample = text[:_SNIFF_CHARS]
     controls = len(_CONTROL_RE.findall(sample))  # one regex pass: C speed
     if controls >= BINARY_MIN_CONTROLS and controls > BINARY_CONTROL_SHARE * len(sample):
