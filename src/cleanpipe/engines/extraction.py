@@ -23,6 +23,7 @@ import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from cleanpipe.optional import requires
@@ -118,7 +119,11 @@ def extract(
             return Extraction(balanced, _mode_name(balanced_options), metadata, reason)
     if first.strip():
         return Extraction(first, first_name, metadata)
-    for name, function in (("trafilatura-baseline", _baseline), ("html2txt", _html2txt)):
+    for name, function in (
+        ("trafilatura-baseline", _baseline),
+        ("html2txt", _html2txt),
+        ("html.parser", parser_text),
+    ):
         text = function(html)
         if text.strip():
             return Extraction(text, name, metadata, f"{first_name} found no article text")
@@ -266,3 +271,83 @@ def _html2txt(html: str) -> str:
         return str(html2txt(html) or "")
     except Exception:
         return ""
+
+
+class _TextParser(HTMLParser):
+    """The visible text of a page, one line per block element.
+
+    The last fallback: lxml (under all of trafilatura's extractors) gives up on a tree nested
+    past about 256 levels and yields nothing, while Python's `html.parser` reads tags as a flat
+    stream, so 5,000 nested `<div>` cost it nothing.
+    """
+
+    _HIDDEN = frozenset({"head", "script", "style", "noscript", "template", "svg"})
+    _BLOCKS = frozenset(
+        [
+            "address",
+            "article",
+            "aside",
+            "blockquote",
+            "br",
+            "dd",
+            "div",
+            "dl",
+            "dt",
+            "figcaption",
+            "figure",
+            "footer",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "header",
+            "hr",
+            "li",
+            "main",
+            "nav",
+            "ol",
+            "p",
+            "pre",
+            "section",
+            "table",
+            "td",
+            "th",
+            "tr",
+            "ul",
+        ]
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self._hidden += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def parser_text(html: str) -> str:
+    """The page's visible text by Python's `html.parser` (see `_TextParser`); '' on failure."""
+    parser = _TextParser()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # the last fallback must not raise either
+        return ""
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "".join(f"{line}\n" for line in lines if line)
