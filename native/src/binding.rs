@@ -376,6 +376,35 @@ fn main_block(
     })
 }
 
+/// A Python `re` pattern compiled by Rust's `regex` with Python's class meanings
+/// (`pyregex`), for whole-text scans where Python's engine walks every character.
+#[pyclass(module = "cleanpipe._native", name = "Pattern", frozen)]
+struct PythonPattern {
+    regex: regex::Regex,
+}
+
+#[pymethods]
+impl PythonPattern {
+    #[new]
+    fn new(pattern: &str, ignore_case: bool) -> PyResult<Self> {
+        guarded(|| {
+            crate::pyregex::compile(pattern, ignore_case)
+                .map(|regex| Self { regex })
+                .map_err(PyValueError::new_err)
+        })
+    }
+
+    /// `len(pattern.findall(text))`, counting no further than `at_most`.
+    fn count(&self, text: &str, at_most: usize) -> PyResult<usize> {
+        guarded(|| Ok(self.regex.find_iter(text).take(at_most).count()))
+    }
+
+    /// Whether `pattern.search(text)` finds a match.
+    fn search(&self, text: &str) -> PyResult<bool> {
+        guarded(|| Ok(self.regex.is_match(text)))
+    }
+}
+
 /// Panics inside native code, for the tests of the panic boundary.
 #[pyfunction]
 fn _panic_for_tests(message: &str) -> PyResult<()> {
@@ -391,6 +420,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TreeModel>()?;
     m.add_class::<LineFeatures>()?;
     m.add_class::<LineClassifier>()?;
+    m.add_class::<PythonPattern>()?;
     m.add_function(wrap_pyfunction!(neighbourhood, m)?)?;
     m.add_function(wrap_pyfunction!(main_block, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;

@@ -1,0 +1,59 @@
+"""`_native.Pattern` counts and finds what Python's `re` does, for the whole-text scans that use
+it (strip_comment_markers' thread hint)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleanpipe import _native
+from cleanpipe.stages import markers
+
+EVALSET = Path(__file__).resolve().parents[2].parent / "shared" / "evalset"
+PIECES = st.sampled_from(["said:", "Says :", "wrote:", "12:30", "1:5", "WRİTES:", "saİd:", " "])
+TEXTS = st.lists(PIECES | st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=8))
+
+
+def _texts(limit: int) -> list[str]:
+    folders = [EVALSET / split / "input" for split in ("dev", "train")]
+    if not all(f.is_dir() for f in folders):
+        pytest.skip("no evalset next to the repository")
+    paths = [p for f in folders for p in sorted(f.iterdir())[:limit]]
+    return [p.read_text(encoding="utf-8", errors="replace") for p in paths]
+
+
+def test_the_thread_hint_counts_as_python_on_real_pages():
+    for text in _texts(150):
+        want = len(markers._THREAD_HINT.findall(text))
+        assert markers._THREAD_HINT_SCAN.count(text, 10**9) == want
+        assert markers._THREAD_HINT_SCAN.count(text, 3) == min(want, 3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS.map("".join))
+def test_the_thread_hint_counts_as_python_on_generated_text(text):
+    assert markers._THREAD_HINT_SCAN.count(text, 10**9) == len(markers._THREAD_HINT.findall(text))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        (r"\w+", 0, "a_b c\u0301d ²"),
+        (r"[\W_]+", 0, "a, b__c"),
+        (r"\s+", 0, "a\x1cb \u3000c"),
+        (r"cookie", re.IGNORECASE, "COOKİE cooKie"),
+    ],
+)
+def test_class_meanings_are_pythons(pattern, flags, text):
+    native = _native.Pattern(pattern, ignore_case=bool(flags))
+    assert native.count(text, 100) == len(re.findall(pattern, text, flags))
+    assert native.search(text) == bool(re.search(pattern, text, flags))
+
+
+def test_a_bad_pattern_is_a_value_error():
+    with pytest.raises(ValueError, match="pattern"):
+        _native.Pattern("(unclosed", ignore_case=False)
