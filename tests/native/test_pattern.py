@@ -18,6 +18,10 @@ PIECES = st.sampled_from(["said:", "Says :", "wrote:", "12:30", "1:5", "WRİTES:
 TEXTS = st.lists(PIECES | st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=8))
 
 
+def _count(text: str) -> int:
+    return sum(scan.count(text, 10**9) for scan in markers._THREAD_HINT_SCANS)
+
+
 def _texts(limit: int) -> list[str]:
     folders = [EVALSET / split / "input" for split in ("dev", "train")]
     if not all(f.is_dir() for f in folders):
@@ -29,14 +33,14 @@ def _texts(limit: int) -> list[str]:
 def test_the_thread_hint_counts_as_python_on_real_pages():
     for text in _texts(150):
         want = len(markers._THREAD_HINT.findall(text))
-        assert markers._THREAD_HINT_SCAN.count(text, 10**9) == want
-        assert markers._THREAD_HINT_SCAN.count(text, 3) == min(want, 3)
+        assert _count(text) == want
+        assert sum(scan.count(text, 3) for scan in markers._THREAD_HINT_SCANS) >= min(want, 3)
 
 
 @settings(max_examples=300, deadline=None)
 @given(TEXTS.map("".join))
 def test_the_thread_hint_counts_as_python_on_generated_text(text):
-    assert markers._THREAD_HINT_SCAN.count(text, 10**9) == len(markers._THREAD_HINT.findall(text))
+    assert _count(text) == len(markers._THREAD_HINT.findall(text))
 
 
 @pytest.mark.parametrize(
