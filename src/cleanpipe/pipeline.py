@@ -204,7 +204,7 @@ class Pipeline:
                 return finish("dropped", output.drop)
         if not text.strip():
             empty = "empty input" if not input_text.strip() else "empty after cleaning"
-            return finish("dropped", empty)
+            return finish("dropped", empty + _cut_note(metadata))
         return finish("ok")
 
     def __repr__(self) -> str:
@@ -367,6 +367,19 @@ def as_document(record: Document | Mapping[str, Any] | str, number: int = 0) -> 
 def input_hash(text: str) -> str:
     """The short SHA-256 of a decoded input, as recorded in the report (`input_sha256`)."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _cut_note(metadata: Mapping[str, Any]) -> str:
+    """` (cut at 2 MB of 3.3 MB)` for a document cut at the size limit, else ''; what was
+    cleaned away may be all that was kept, and the user should know the rest was not read."""
+    cut = metadata.get("truncated")
+    if not isinstance(cut, Mapping) or "kept_bytes" not in cut or "bytes" not in cut:
+        return ""
+    return f" (cut at {_megabytes(cut['kept_bytes'])} of {_megabytes(cut['bytes'])})"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.2g} MB" if size < 10e6 else f"{size / 1e6:.0f} MB"
 
 
 def default_config_path() -> Any:

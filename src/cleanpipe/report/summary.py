@@ -117,5 +117,6 @@ class Summary:
 
 def _reason_kind(reason: str) -> str:
     """Group reasons such as 'stage x: ValueError: ...' by their stable head."""
+    reason = reason.split(" (cut at ", 1)[0]  # the sizes of a cut document are its own
     head = reason.split(":", 2)
     return ":".join(head[:2]) if reason.startswith("stage ") else head[0]
