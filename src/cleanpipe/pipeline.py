@@ -19,6 +19,8 @@ from typing import Any
 from cleanpipe.config import ConfigError, build_stages, load_yaml
 from cleanpipe.document import Document, Edit, Removal, Result, Status
 from cleanpipe.edits import EditMap, apply_edits
+from cleanpipe.engines.extraction import looks_like_html
+from cleanpipe.io.decode import decode_bytes
 from cleanpipe.lines import LineIndex
 from cleanpipe.replay import EXTRACTED
 from cleanpipe.stage import Stage
@@ -101,10 +103,27 @@ class Pipeline:
     # running -----------------------------------------------------------------------------
 
     def clean(
-        self, text: str, metadata: Mapping[str, Any] | None = None, doc_id: str = ""
+        self, text: str | bytes, metadata: Mapping[str, Any] | None = None, doc_id: str = ""
     ) -> Result:
-        """Clean one text. Never raises for a stage failure: the result has status `error`."""
-        return self.run(Document(doc_id, text, dict(metadata or {})))
+        """Clean one text. Never raises for a stage failure: the result has status `error`.
+
+        Bytes are decoded as files are (the encoding goes into the metadata); anything else
+        but `str` is a TypeError at once. Without a `format` in `metadata`, a text that starts
+        like an HTML page (a doctype, `<html>` or `<head>`) is taken for one, as a `.html`
+        file would be; pass `{"format": "text"}` to clean it as text.
+        """
+        found = dict(metadata or {})
+        if isinstance(text, (bytes, bytearray, memoryview)):
+            decoded = decode_bytes(bytes(text), html=found.get("format") == "html")
+            text = decoded.text
+            found.setdefault("encoding", decoded.encoding)
+            if decoded.replaced:
+                found.setdefault("decode_replaced", True)
+        elif not isinstance(text, str):
+            raise TypeError(f"clean() takes str or bytes, not {type(text).__name__}")
+        if "format" not in found and looks_like_html(text):
+            found["format"] = "html"
+        return self.run(Document(doc_id, text, found))
 
     def process(self, records: Iterable[Document | Mapping[str, Any] | str]) -> Iterator[Result]:
         """Clean a stream of documents, dicts with `text` (and `id`), or strings, lazily."""

@@ -186,3 +186,11 @@ def test_unreachable_ray_address_exits_2(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert done.exit_code == 2, done.output
     assert "cannot start or join Ray (ray://nowhere:1)" in done.output
     assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_clean_dataset_checks_the_columns_before_the_job(local_ray: None) -> None:
+    no_ids = ray.data.from_items([{"text": "A sentence of text."}])
+    with pytest.raises(KeyError, match=r"no column 'id' \(columns: text\); on Ray every row"):
+        clean_dataset(no_ids)
+    with pytest.raises(KeyError, match=r"no column 'body'"):
+        clean_dataset(no_ids, text_field="body")

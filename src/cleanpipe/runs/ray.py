@@ -77,6 +77,7 @@ def clean_dataset(
     run --max-doc-mb`); None, the default here, cleans every text whole.
     """
     _ray()
+    check_columns(ds, text_field, id_field)
     return ds.map_batches(
         _CleanBatch,
         fn_constructor_kwargs={
@@ -89,6 +90,27 @@ def clean_dataset(
         batch_size=batch_size,
         **map_batches_args,
     )
+
+
+def check_columns(ds: ray.data.Dataset, text_field: str, id_field: str) -> None:
+    """Raise KeyError now, naming the columns there are, when `ds` lacks the text or the id
+    column: on Ray a missing column would surface only once the job runs, deep inside a
+    RayTaskError. A dataset whose schema is not known without running it is not checked."""
+    try:
+        schema = ds.schema()
+    except Exception:  # a source that cannot tell its schema cheaply: the job will say
+        return
+    names = list(getattr(schema, "names", None) or [])
+    if not names:
+        return
+    listed = ", ".join(names)
+    if text_field not in names:
+        raise KeyError(f"clean_dataset: no column {text_field!r} (columns: {listed})")
+    if id_field not in names:  # Ray cannot number rows: a batch does not know its place
+        raise KeyError(
+            f"clean_dataset: no column {id_field!r} (columns: {listed}); on Ray every row "
+            "needs an id: add one or pass id_field="
+        )
 
 
 def repeated_line_hashes(
