@@ -233,6 +233,19 @@ impl LineFeatures {
         })
     }
 
+    /// `shapes` of the non-blank lines of `text` (split on `\n`, stripped of the characters
+    /// in `edge`: `stage._BLANK_EDGE`), without building the lines in Python.
+    fn text_shapes(&self, text: &str, edge: &str) -> PyResult<ShapesOut> {
+        let edge: Vec<char> = edge.chars().collect();
+        let lines: Vec<String> = text
+            .split('\n')
+            .map(|line| line.trim_matches(edge.as_slice()))
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect();
+        self.shapes(lines)
+    }
+
     fn has_stops(&self, key: &str) -> bool {
         self.featurizer.has_stops(key)
     }

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleanpipe.stage import _BLANK_EDGE, split_lines
 from cleanpipe.stages.boilerplate.stage import DocumentLines
 from cleanpipe.stages.native_lines import line_features
 from tests.oracles.markers import marker_of
@@ -39,3 +40,16 @@ def test_dev_pages():
 @given(st.lists(st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=40)))
 def test_generated_lines(lines):
     assert line_features().shapes(lines) == python_shapes(lines)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=30)
+        | st.sampled_from(["", " \u200b ", "\r", "\u00ad", "Share", "a b c."]),
+        max_size=20,
+    ).map("\n".join)
+)
+def test_text_shapes_split_and_strip_as_split_lines(text):
+    lines = [line.stripped for line in split_lines(text) if not line.blank]
+    assert line_features().text_shapes(text, _BLANK_EDGE) == python_shapes(lines)

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-from cleanpipe.stage import Stage, StageOutput, param, split_lines
+from cleanpipe.stage import _BLANK_EDGE, Stage, StageOutput, param
 from cleanpipe.stages.native_lines import line_features
 
 KIND = "document_kind"
@@ -37,12 +37,13 @@ _RUN = 4  # this many short lines in a row make a run (a menu, a link list)
 
 def kind_evidence(text: str) -> dict[str, float]:
     """The measurements the kind is decided on (also reported, so a reader can check it)."""
-    lines = [line.stripped for line in split_lines(text) if not line.blank]
+    # per non-blank line (as split_lines and Line.stripped give them): runs of \w, a sentence
+    # end, the marker (native/src/features.rs, one call for the whole text)
+    columns = line_features().text_shapes(text, _BLANK_EDGE)
+    n_lines = len(columns[0])
     markers = runs = longest = run = short = 0
     first_prose = -1
-    # per line: runs of \w, a sentence end, the marker (native/src/features.rs, one call)
-    shapes = zip(*line_features().shapes(lines), strict=True)
-    for i, (words, terminal, marker) in enumerate(shapes):
+    for i, (words, terminal, marker) in enumerate(zip(*columns, strict=True)):
         if first_prose < 0 and words >= _PROSE_WORDS and terminal:
             first_prose = i
         if marker is not None and marker != "date_line":
@@ -56,12 +57,12 @@ def kind_evidence(text: str) -> dict[str, float]:
             run = 0
     runs += run >= _RUN
     return {
-        "lines": len(lines),
+        "lines": n_lines,
         "marker_lines": markers,
         "short_runs": runs,
         "longest_short_run": longest,
-        "lines_before_prose": first_prose if first_prose >= 0 else len(lines),
-        "short_share": round(short / len(lines), 4) if lines else 0.0,
+        "lines_before_prose": first_prose if first_prose >= 0 else n_lines,
+        "short_share": round(short / n_lines, 4) if n_lines else 0.0,
     }
 
 
