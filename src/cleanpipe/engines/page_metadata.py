@@ -1,7 +1,7 @@
 """A page's metadata as trafilatura extracts it, without the fields cleanpipe never reads.
 
 trafilatura's `extract_metadata` also searches the page for categories, tags and a license:
-about a third of its time on the dev pages, for fields `extract_html` drops. `page_metadata`
+a good part of its time, for fields `extract_html` drops. `page_metadata`
 runs the same steps in the same order for the fields it keeps (title, author, URL, host name,
 date, site name, description), so their values are the ones `extract_metadata` gives; where
 trafilatura's internals are not the ones this was written against, it calls
@@ -37,8 +37,8 @@ def page_metadata(tree: Any, options: Any, search_author: bool = True) -> Any:
     `bare_extraction` computes it, but for categories, tags and license (left empty).
 
     `search_author=False` takes the author from the meta tags and JSON-LD only, skipping
-    trafilatura's search of the page body (`extract_author`): about 2 ms a page, two thirds
-    of the metadata's cost on the dev pages, where it found the author of 48 of 181 pages.
+    trafilatura's search of the page body (`extract_author`), most of the metadata's cost
+    (figures: docs/performance.md).
     """
     from trafilatura.metadata import extract_metadata
     from trafilatura.settings import Document, set_date_params

@@ -58,10 +58,10 @@ SUMMARY_NAME = "summary.json"
 TEXT_DIR = "text"
 
 
-# Cleaning holds a document whole, with the line classifier's features at about 1 kB a line
-# on top: 2 MB of 26-byte lines peak at 265 MB in one worker, 4 MB at 374 MB. Scraped pages
-# are far smaller (the dev pages: at most 100 kB of text). HTML pages may be four times
-# larger (readers.HTML_LIMIT_FACTOR).
+# Cleaning holds a document whole, with the line classifier's features for every line on
+# top, so a worker's memory grows with the largest document (measured in
+# docs/performance.md); scraped pages are far smaller than this. HTML pages may be four
+# times larger (readers.HTML_LIMIT_FACTOR).
 DEFAULT_MAX_DOC_BYTES = 2_000_000
 
 

@@ -46,7 +46,7 @@ class ExtractHtml(Stage):
     search_author: bool = param(
         True,
         "when the page's meta tags and JSON-LD name no author, search its body for one "
-        "(trafilatura; about 2 ms a page)",
+        "(trafilatura; most of the metadata's cost)",
     )
 
     def __post_init__(self) -> None:

@@ -68,7 +68,7 @@ class LineModel:
 
     Furniture and article come in runs; the second pass turns the first pass's per-line
     guesses into runs, keeping an unsure article line among confident ones and dropping a
-    prose-like teaser among menus. Site-grouped cross-validation on the dev pages: F1 +0.008.
+    prose-like teaser among menus (its gain in site-grouped CV: docs/quality.md).
     """
 
     first: TreeEnsemble
@@ -269,8 +269,8 @@ class StripBoilerplate(LazyModelStage):
     name: ClassVar[str] = "strip_boilerplate"
 
     # Trained on naive full-page text. On an HTML extractor's output (where the furniture is
-    # mostly gone already) it cut article lines: dev HTML path F1 0.975 -> 0.956, recall
-    # 0.975 -> 0.938. So the pipeline skips it there (see Stage.naive_text_only).
+    # mostly gone already) it cut article lines, lists and short closing lines above all
+    # (docs/quality.md). So the pipeline skips it there (see Stage.naive_text_only).
     naive_text_only = True
 
     threshold: float = param(
