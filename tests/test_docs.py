@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from cleanpipe import registry
+from cleanpipe import reference, registry
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -25,6 +25,11 @@ def test_ci_runs_exactly_the_readme_test_command():
     test_command = next(c for c in _fenced_commands() if "pytest" in c)
     ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test_command in ci_lines
+
+
+def test_the_readme_stage_table_is_the_generated_one():
+    # regenerate with: cleanpipe stages --markdown
+    assert reference.markdown() in README, "stale README stage table: cleanpipe stages --markdown"
 
 
 def test_every_stage_is_in_the_readme_reference():

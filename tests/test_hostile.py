@@ -268,7 +268,7 @@ def test_a_long_line_and_many_short_lines(tmp_path):
     words = "lorem ipsum dolor sit amet, consectetur adipiscing elit. "
     long_line = (words * (5_000_000 // len(words))).strip() + "\n"
     (source / "long_line.txt").write_text(long_line, "utf-8")
-    # 50,000 lines keep the test quick; 300,000 were run by hand (README, Reliability).
+    # 50,000 lines keep the test quick; 300,000 were run by hand (docs/reliability.md).
     many = "A title unlike the lines below\n" + "".join(
         f"Line number {i} of many.\n" for i in range(50_000)
     )

@@ -1,4 +1,5 @@
-"""Every README example marked `<!-- readme-example: NAME -->` runs, as a user would run it.
+"""Every example of the README and docs/ marked `<!-- readme-example: NAME -->` runs, as a
+user would run it.
 
 Each example is a fresh `python` process in an empty directory, so it cannot lean on state
 from the test session, and whatever it writes stays in the temporary directory. The Ray
@@ -16,16 +17,20 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
 MARKED = re.compile(r"<!-- readme-example: ([\w-]+) -->\n```python\n(.*?)```", re.DOTALL)
-EXAMPLES = dict(MARKED.findall(README.read_text(encoding="utf-8")))
+EXAMPLES = {
+    name: code
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for name, code in MARKED.findall(page.read_text(encoding="utf-8"))
+}
 # what each example needs beyond the base install
 NEEDS = {"pyarrow": "pyarrow"}
 RUN_ELSEWHERE = {"ray"}  # tests/runs/test_ray.py::test_readme_ray_example
 
 
 def test_the_embedding_examples_are_all_there() -> None:
-    assert {"loop", "pyarrow", "ray"} <= set(EXAMPLES), sorted(EXAMPLES)
+    assert {"loop", "pyarrow", "ray", "stage"} <= set(EXAMPLES), sorted(EXAMPLES)
 
 
 @pytest.mark.parametrize("name", sorted(set(EXAMPLES) - RUN_ELSEWHERE))

@@ -21,7 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from cleanpipe import __version__, registry
+from cleanpipe import __version__, reference, registry
 from cleanpipe.cli.datasets import dataset_options
 from cleanpipe.config import ConfigError
 from cleanpipe.io.readers import RejectedFileError
@@ -259,23 +259,28 @@ def _print_summary(result: RunResult) -> None:
 
 
 @cli.command()
-def stages() -> None:
+@click.option("--markdown", is_flag=True, help="Print the README's stage table instead.")
+def stages(markdown: bool) -> None:
     """List every stage with its YAML name, parameters, defaults and purpose: those of the
     default config in the order it runs them, then the others by name."""
     try:
         available = registry.available()
+        order = reference.stage_order()
     except registry.RegistryError as exc:
         _fail(str(exc))
         return
-    in_default = [s.name for s in Pipeline.default().stages if s.name in available]
-    others = [name for name in available if name not in in_default]
-    for name in in_default + others:
+    if markdown:
+        click.echo(reference.markdown(), nl=False)
+        return
+    in_default = {s.name for s in Pipeline.default().stages}
+    others = [name for name in order if name not in in_default]
+    for name in order:
         if others and name == others[0]:
             click.echo("# not in the default config:\n")
         cls = available[name]
-        click.echo(click.style(name, bold=True) + f"  {_purpose(cls)}")
+        click.echo(click.style(name, bold=True) + f"  {reference.purpose(cls)}")
         for field in cls.parameters():
-            default = _show_default(field.default)
+            default = reference.show_default(field.default)
             low, high = field.metadata.get("range", (None, None))
             bounds = (
                 f"  [{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}]"
@@ -283,18 +288,6 @@ def stages() -> None:
             shown = bounds if field.metadata.get("range") else ""
             click.echo(f"    {field.name} = {default}{shown}  # {field.metadata.get('doc', '')}")
         click.echo()
-
-
-def _purpose(cls: Any) -> str:
-    return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
-
-
-def _show_default(value: Any) -> str:
-    if isinstance(value, tuple):
-        return "[" + ", ".join(map(str, value)) + "]"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return "null" if value is None else str(value)
 
 
 @cli.command("check-config")
