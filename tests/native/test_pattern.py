@@ -1,5 +1,6 @@
-"""`_native.Pattern` counts and finds what Python's `re` does, for the whole-text scans that use
-it (strip_comment_markers' thread hint)."""
+"""`_native.Pattern` counts and finds what Python's `re` does (given the same class meanings),
+and strip_comment_markers' native thread-hint scan never counts fewer matches than its Python
+pattern finds (so a count below the threshold is a sure no)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from cleanpipe import _native
 from cleanpipe.stages import markers
 
 EVALSET = Path(__file__).resolve().parents[2].parent / "shared" / "evalset"
-PIECES = st.sampled_from(["said:", "Says :", "wrote:", "12:30", "1:5", "WRİTES:", "saİd:", " "])
+PIECES = st.sampled_from(
+    ["said:", "Says :", "wrote:", "12:30", "1:5", "WRİTES:", "saİd:", " ", "¼", "\u0301", "x"]
+)
 TEXTS = st.lists(PIECES | st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=8))
 
 
@@ -30,17 +33,17 @@ def _texts(limit: int) -> list[str]:
     return [p.read_text(encoding="utf-8", errors="replace") for p in paths]
 
 
-def test_the_thread_hint_counts_as_python_on_real_pages():
+def test_the_thread_hint_scan_bounds_python_on_real_pages():
     for text in _texts(150):
         want = len(markers._THREAD_HINT.findall(text))
-        assert _count(text) == want
+        assert _count(text) >= want
         assert sum(scan.count(text, 3) for scan in markers._THREAD_HINT_SCANS) >= min(want, 3)
 
 
 @settings(max_examples=300, deadline=None)
 @given(TEXTS.map("".join))
-def test_the_thread_hint_counts_as_python_on_generated_text(text):
-    assert _count(text) == len(markers._THREAD_HINT.findall(text))
+def test_the_native_thread_hint_never_counts_fewer_than_python(text):
+    assert _count(text) >= len(markers._THREAD_HINT.findall(text))
 
 
 @pytest.mark.parametrize(

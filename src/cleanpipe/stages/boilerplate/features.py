@@ -15,7 +15,7 @@ tests/oracles/features.py, which the native values equal float for float.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -27,9 +27,8 @@ from cleanpipe.stages.native_lines import line_features as _line_features
 _PROSE_WORDS = 10
 
 
-@dataclass(frozen=True, slots=True)
-class LineShape:
-    """What one line looks like on its own."""
+class LineShape(NamedTuple):
+    """What one line looks like on its own (a named tuple: one is built per line)."""
 
     chars: int
     words: int
