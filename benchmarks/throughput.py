@@ -414,6 +414,14 @@ def main() -> None:
         data["kb_bytes"],
         data["kb_docs"],
     )
+    kb_fast = cleanpipe("fast", input=str(data["kb"]), dataset=True)
+    table.row(
+        f"cleanpipe `--config fast`, the {data['kb_docs']} documents of about 1 KB",
+        1,
+        kb_fast,
+        data["kb_bytes"],
+        data["kb_docs"],
+    )
     table.row("bare Python line pass (6 regexes per line)", 1, floor, size, docs)
     jsonl = cleanpipe("default", input=str(data["jsonl"]), dataset=True)
     table.row("cleanpipe default, JSONL in and out", 1, jsonl, size, docs)
