@@ -3,7 +3,10 @@
 //! `patterns.py`); the order in which they are tried and the word limits are here.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
+use std::sync::Mutex;
+
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use crate::pychar;
 use crate::pyregex::{compile, compile_anchored};
@@ -35,6 +38,10 @@ pub struct MarkerSpec {
 
 pub struct Markers {
     names: Vec<String>,
+    /// `marker_of` of recent short lines: menus, share rows and footers recur from page to
+    /// page of a site, and the document-kind evidence and the line features ask for the same
+    /// lines. A pure function of the line, so the cache changes no result; bounded.
+    recent: Mutex<FxHashMap<String, Option<usize>>>,
     cookie_banner: Regex,
     copyright: Regex,
     /// the whole-line patterns in the order they are tried, each with the marker it gives
@@ -56,6 +63,8 @@ pub struct Markers {
 }
 
 const MAX_MARKER_WORDS: usize = 14;
+const CACHED_BYTES: usize = 200;
+const CACHED_LINES: usize = 16_384;
 
 fn words(list: &[String]) -> Result<AhoCorasick, String> {
     AhoCorasickBuilder::new()
@@ -95,6 +104,7 @@ impl Markers {
             .collect::<Result<Vec<_>, String>>()?;
         Ok(Self {
             names: spec.names.clone(),
+            recent: Mutex::new(FxHashMap::default()),
             cookie_banner: compile(&spec.cookie_banner.0, spec.cookie_banner.1)?,
             copyright: compile(&spec.copyright.0, spec.copyright.1)?,
             short_lines,
@@ -124,6 +134,26 @@ impl Markers {
     /// Long lines are never markers: the patterns would otherwise catch sentences of the
     /// article ("Facebook said on Monday it would...") that merely begin like a marker.
     pub fn marker_of(&self, line: &str) -> Option<usize> {
+        if line.len() > CACHED_BYTES {
+            return self.find_marker(line);
+        }
+        // A poisoned lock (a panic while it was held) only loses the cache.
+        if let Ok(recent) = self.recent.lock()
+            && let Some(&known) = recent.get(line)
+        {
+            return known;
+        }
+        let found = self.find_marker(line);
+        if let Ok(mut recent) = self.recent.lock() {
+            if recent.len() >= CACHED_LINES {
+                recent.clear();
+            }
+            recent.insert(line.to_owned(), found);
+        }
+        found
+    }
+
+    fn find_marker(&self, line: &str) -> Option<usize> {
         let text = pychar::strip(line);
         if text.is_empty() {
             return None;
