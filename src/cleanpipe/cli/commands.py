@@ -225,11 +225,21 @@ def _print_summary(result: RunResult) -> None:
         table.add_row(key, str(stats["documents"]), str(stats["lines"]), str(stats["chars"]))
     err.print(table)
     statuses = ", ".join(f"{k} {v}" for k, v in totals["by_status"].items()) or "none"
+    summary = result.summary
     err.print(
-        f"status: {statuses}; removed {totals['removed_share']:.1%} of "
-        f"{totals['chars_in']} characters",
+        f"status: {statuses}; removed {_share(summary.removed_share)} of the "
+        f"{summary.read_chars:,} characters of the documents read (removals and dropped "
+        "documents; errors not counted)",
         highlight=False,
     )
+    if summary.extracted_pages:
+        err.print(
+            f"extraction: {summary.extracted_pages:,} HTML "
+            f"page{'s' if summary.extracted_pages != 1 else ''}, {summary.markup_chars:,} "
+            f"characters of markup -> {summary.extracted_chars:,} of text (counted from the "
+            "text above)",
+            highlight=False,
+        )
     if totals["truncated"]:
         err.print(
             f"[yellow]truncated:[/] {totals['truncated']} documents were cut at "
@@ -256,6 +266,13 @@ def _print_summary(result: RunResult) -> None:
         err.print("[yellow]interrupted:[/] outputs and report cover the documents above")
     if result.stopped_early:
         err.print("[yellow]stopped at the first error (--fail-fast)[/]")
+
+
+def _share(share: float) -> str:
+    """A share as the HTML report shows it (`report.html.markup.pct`): one definition."""
+    from cleanpipe.report.html.markup import pct
+
+    return pct(share)
 
 
 @cli.command()

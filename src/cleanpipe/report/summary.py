@@ -39,6 +39,19 @@ class Summary:
     duplicate_ids: int = 0
     first_duplicate: str | None = None
     kinds: Counter[str] = field(default_factory=Counter)  # full page or extracted article
+    # "Removed %", one definition for summary.json, the CLI and the HTML report: characters
+    # in the report's removals of cleaned documents plus whole dropped documents, over the
+    # characters of the documents read (errors were not cleaned: they count in neither).
+    # An HTML page counts from its extracted text; extraction has its own line (markup).
+    read_chars: int = 0
+    removed_chars: int = 0
+    extracted_pages: int = 0
+    markup_chars: int = 0  # HTML pages' characters before extraction
+    extracted_chars: int = 0  # and after
+
+    @property
+    def removed_share(self) -> float:
+        return self.removed_chars / self.read_chars if self.read_chars else 0.0
 
     def add(self, record: dict[str, Any]) -> None:
         """Count one `report.jsonl` record."""
@@ -71,6 +84,16 @@ class Summary:
         extraction = record.get("metadata", {}).get("extraction")
         if isinstance(extraction, dict) and extraction.get("extractor"):
             self.extractors[extraction["extractor"]] += 1
+            self.extracted_pages += 1
+            self.markup_chars += int(extraction.get("chars_before") or 0)
+            self.extracted_chars += int(extraction.get("chars_after") or 0)
+        chars_in = record.get("chars_in", 0)
+        if record["status"] == "ok":
+            self.read_chars += chars_in
+            self.removed_chars += sum(len(r["text"]) for r in record.get("removals", []))
+        elif record["status"] == "dropped":
+            self.read_chars += chars_in
+            self.removed_chars += chars_in
 
     def __add__(self, other: Summary) -> Summary:
         rules = dict(self.rules)
@@ -91,6 +114,11 @@ class Summary:
             duplicate_ids=self.duplicate_ids + other.duplicate_ids,
             first_duplicate=self.first_duplicate or other.first_duplicate,
             kinds=self.kinds + other.kinds,
+            read_chars=self.read_chars + other.read_chars,
+            removed_chars=self.removed_chars + other.removed_chars,
+            extracted_pages=self.extracted_pages + other.extracted_pages,
+            markup_chars=self.markup_chars + other.markup_chars,
+            extracted_chars=self.extracted_chars + other.extracted_chars,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -100,7 +128,14 @@ class Summary:
             "drop_and_error_reasons": dict(sorted(self.reasons.items())),
             "chars_in": self.chars_in,
             "chars_out": self.chars_out,
-            "removed_share": round(1 - self.chars_out / self.chars_in, 4) if self.chars_in else 0.0,
+            "removed_share": round(self.removed_share, 4),
+            "removed_chars": self.removed_chars,
+            "read_chars": self.read_chars,
+            "extraction": {
+                "pages": self.extracted_pages,
+                "chars_before": self.markup_chars,
+                "chars_after": self.extracted_chars,
+            },
             "rules": {
                 key: {"documents": s.documents, "lines": s.lines, "chars": s.chars}
                 for key, s in sorted(self.rules.items())

@@ -23,7 +23,7 @@ def render_overview(corpus: Corpus) -> str:
     removed = sum(row.removed for row in rows)
     chars_in = corpus.totals.chars_in
     head = _heading(corpus)
-    cards = _cards(corpus, removed)
+    cards = _cards(corpus)
     body = (
         f"{head}{cards}"
         '<div class="grid2">'
@@ -64,7 +64,7 @@ def _heading(corpus: Corpus) -> str:
     return f'<h1>Cleaning report</h1><p class="sub">{" · ".join(parts)}</p>{note}'
 
 
-def _cards(corpus: Corpus, removed: int) -> str:
+def _cards(corpus: Corpus) -> str:
     statuses = corpus.totals.statuses
     chars_in = corpus.totals.chars_in
     documents = len(corpus.rows)
@@ -77,9 +77,22 @@ def _cards(corpus: Corpus, removed: int) -> str:
         ("Cleaned", num(statuses.get("ok", 0)), share(statuses.get("ok", 0), documents)),
         ("Dropped", num(statuses.get("dropped", 0)), share(statuses.get("dropped", 0), documents)),
         ("Errors", num(statuses.get("error", 0)), share(statuses.get("error", 0), documents)),
-        ("Characters removed", num(removed), f"{share(removed, chars_in)} of input"),
+        (
+            "Characters removed",
+            num(corpus.totals.removed_chars),
+            f"{pct(corpus.totals.removed_share)} of the documents read",
+        ),
         ("Characters out", num(corpus.totals.chars_out), f"of {num(chars_in)} in"),
     ]
+    if corpus.totals.extracted_pages:  # extraction is its own line, not part of "removed"
+        cards.append(
+            (
+                "Extracted from HTML",
+                num(corpus.totals.extracted_pages),
+                f"pages: {num(corpus.totals.markup_chars)} characters of markup -> "
+                f"{num(corpus.totals.extracted_chars)} of text",
+            )
+        )
     html = "".join(
         f'<div class="card"><div class="label">{text(label)}</div>'
         f'<div class="value">{value}</div><div class="note">{text(note)}</div></div>'
