@@ -17,6 +17,7 @@ from cleanpipe.cli import cli
 from cleanpipe.pipeline import Pipeline, input_hash
 from cleanpipe.report.html import ReportError, documents, links, write_report
 from cleanpipe.report.html.corpus import Corpus, Examples, iter_records
+from cleanpipe.runs import core
 from cleanpipe.runs.directory import RunOptions, run_directory
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample"
@@ -382,9 +383,9 @@ def test_a_pool_of_workers_writes_the_same_pages(tmp_path, monkeypatch):
     write_report(out, dest=tmp_path / "one", workers=1)
     monkeypatch.setattr(documents, "BATCH", 1)  # three batches, so the pool is used
     pools = []
-    real_context = documents.multiprocessing.get_context
+    real_context = core.multiprocessing.get_context  # the run core's pool
     monkeypatch.setattr(
-        documents.multiprocessing,
+        core.multiprocessing,
         "get_context",
         lambda method: pools.append(method) or real_context(method),
     )

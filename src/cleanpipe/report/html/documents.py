@@ -1,4 +1,4 @@
-"""Writing one page per document, in this process or spread over a process pool.
+"""Writing one page per document, in this process or spread over the run core's pool.
 
 Pages are independent, so workers render and write them directly; the main process reads
 `report.jsonl` once, keeps the rule examples and hands records out in batches. The pages are
@@ -7,12 +7,8 @@ the same bytes whatever the worker count.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +16,7 @@ from cleanpipe.report.html import links
 from cleanpipe.report.html.corpus import Corpus, Examples, iter_records
 from cleanpipe.report.html.docpage import render_document
 from cleanpipe.report.html.texts import Inputs, read_output
+from cleanpipe.runs.core import ordered_map
 
 BATCH = 200  # records per task: large enough to amortise pickling, small enough to balance
 
@@ -67,22 +64,14 @@ def write_documents(
 ) -> Written:
     """Write every document's page under `root`, collecting `examples` on the way."""
     batches = _batches(corpus, examples)
+    if len(corpus.rows) < 2 * BATCH:
+        workers = 1  # a pool would only add its start-up
+    # The run core's pool: the page writer goes to each worker once, a bounded window of
+    # batches is in flight (the whole report is never queued at once).
     total = Written()
-    if workers <= 1 or len(corpus.rows) < 2 * BATCH:
-        writer = PageWriter(root, corpus, input_dir)
-        for batch in batches:
-            total += writer.write(batch)
-        return total
-    context = multiprocessing.get_context("spawn" if os.name == "nt" else "forkserver")
-    with context.Pool(workers, initializer=_init, initargs=(root, corpus, input_dir)) as pool:
-        # A bounded window of batches in flight: `imap` would queue the whole report at once.
-        pending: deque[AsyncResult[Written]] = deque()
-        for batch in batches:
-            pending.append(pool.apply_async(_write_in_worker, (batch,)))
-            if len(pending) >= 4 * workers:
-                total += pending.popleft().get()
-        while pending:
-            total += pending.popleft().get()
+    writer = PageWriter(root, corpus, input_dir)
+    for done in ordered_map(writer.write, batches, workers, window=4 * workers):
+        total += done
     return total
 
 
@@ -98,20 +87,6 @@ def _batches(corpus: Corpus, examples: Examples) -> Iterator[list[tuple[int, dic
             batch = []
     if batch:
         yield batch
-
-
-# One page writer per worker process, set once by the pool initializer (not per task).
-_worker: PageWriter | None = None
-
-
-def _init(root: Path, corpus: Corpus, input_dir: Path | None) -> None:
-    global _worker
-    _worker = PageWriter(root, corpus, input_dir)
-
-
-def _write_in_worker(batch: list[tuple[int, dict[str, Any]]]) -> Written:
-    assert _worker is not None
-    return _worker.write(batch)
 
 
 def write_file(path: Path, content: str) -> int:
