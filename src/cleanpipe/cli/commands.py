@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -29,6 +30,7 @@ from cleanpipe.pipeline import Pipeline
 from cleanpipe.runs.core import RunError
 from cleanpipe.runs.directory import (
     DEFAULT_MAX_DOC_BYTES,
+    EXIT_DOCUMENT_ERRORS,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
     RunResult,
@@ -143,8 +145,17 @@ def run(
     html_report: bool,
     **dataset: Any,
 ) -> None:
-    """Clean every file under INPUT (a directory), or every row of INPUT (a .jsonl[.gz|.zst]
-    or .parquet file), into --out."""
+    """Clean every file under INPUT (a directory, one file, or a quoted glob such as
+    'crawl/**/*.html'), or every row of INPUT (a .jsonl[.gz|.zst] or .parquet file), into
+    --out.
+
+    \b
+    Examples:
+      cleanpipe run scraped/ --out out/
+      cleanpipe run 'crawl/**/*.html' --out out/ --config news
+      cleanpipe run rows.jsonl.gz --out out/ --text-field body
+      cleanpipe run scraped/ --out out/ --resume
+    """
     pipeline = _load_pipeline(config)
     dataset_input = is_dataset(input_dir)
     if dataset_input and html_report:
@@ -438,6 +449,62 @@ def diff(file: Path, config: Path | None, context: int | None, show_output: bool
         highlight=False,
         soft_wrap=True,
     )
+
+
+# Standard input is read up to this many bytes (an HTML page's limit, as for files).
+MAX_STDIN_BYTES = 64 * 1024 * 1024
+
+
+@cli.command("clean")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option(
+    "--config",
+    "-c",
+    default=None,
+    help="Pipeline YAML, or the name of a packaged config (default: the packaged default).",
+)
+@click.option(
+    "--record",
+    "record_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the report record (one JSON line) to this file instead of standard error.",
+)
+def clean_command(file: Path, config: str | None, record_path: Path | None) -> None:
+    """Clean one FILE, or standard input (`-`): the clean text to standard output, the report
+    record to standard error (or --record). HTML is recognised by the file name, or on
+    standard input by how the text starts.
+
+    \b
+    Examples:
+      cat page.html | cleanpipe clean - > page.txt
+      cleanpipe clean page.txt --record page.json
+    """
+    from cleanpipe.report.diffview import clean_path
+
+    pipeline = _load_pipeline(Path(config) if config else None)
+    if str(file) == "-":
+        data = sys.stdin.buffer.read(MAX_STDIN_BYTES + 1)
+        if len(data) > MAX_STDIN_BYTES:
+            _fail(f"standard input is larger than {MAX_STDIN_BYTES:,} bytes; save it to a file")
+        result = pipeline.clean(data, doc_id="-")
+    else:
+        try:
+            result = clean_path(file, pipeline)
+        except RejectedFileError as exc:
+            _fail(f"{file}: {exc.status}: {exc.reason}")
+            return
+        except OSError as exc:
+            _fail(f"cannot read {file}: {exc.strerror or exc}")
+            return
+    record = json.dumps(pipeline.record(result, path=str(file)), ensure_ascii=False) + "\n"
+    sys.stdout.buffer.write(result.text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+    if record_path is not None:
+        record_path.write_text(record, encoding="utf-8")
+    else:
+        sys.stderr.write(record)
+    sys.exit(EXIT_DOCUMENT_ERRORS if result.status == "error" else 0)
 
 
 def main() -> None:

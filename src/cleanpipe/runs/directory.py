@@ -47,6 +47,7 @@ from cleanpipe.runs.resume import (
     read_report,
     remove_temporaries,
 )
+from cleanpipe.runs.select import is_glob, matches
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -75,6 +76,8 @@ class RunOptions:
     resume: bool = False
     # Larger documents are cut (reported as `truncated`); None: no limit. See read_document.
     max_doc_bytes: int | None = DEFAULT_MAX_DOC_BYTES
+    # Only these relative names or glob patterns (`runs.select`); None: every file.
+    select: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -166,7 +169,7 @@ def check_directories(input_dir: Path, out_dir: Path, options: RunOptions) -> No
     nested = source == target or source in target.parents or target in source.parents
     if source == target:
         raise RunError(f"output directory {out_dir} is the input directory")
-    if nested and not options.allow_nested:
+    if nested and not (options.allow_nested or options.select):  # a selection skips OUT
         raise RunError(
             f"output directory {out_dir} and input directory {input_dir} overlap; "
             "pass --allow-nested if you really mean it"
@@ -213,6 +216,17 @@ def lock_output(out_dir: Path) -> OutputLock:
         raise RunError(f"cannot prepare output directory {out_dir}: {exc}") from None
 
 
+def _entries(input_dir: Path, out_dir: Path, options: RunOptions) -> list[Entry]:
+    """The names a run takes: all of the scan, or those `options.select` names (named files
+    are taken as they are, without scanning the folder they are in)."""
+    select = options.select
+    if select and not any(is_glob(name) for name in select):
+        return [Entry(PurePosixPath(name)) for name in select]
+    exclude = out_dir if options.allow_nested or select else None
+    found = scan(input_dir, follow_symlinks=options.follow_symlinks, exclude=exclude)
+    return [e for e in found if select is None or matches(e.relative, select)]
+
+
 def _run_directory(
     input_dir: Path,
     out_dir: Path,
@@ -223,8 +237,7 @@ def _run_directory(
     outcomes: Outcomes | None,
 ) -> RunResult:
     started = time.perf_counter()
-    exclude = out_dir if options.allow_nested else None
-    entries = list(scan(input_dir, follow_symlinks=options.follow_symlinks, exclude=exclude))
+    entries = _entries(input_dir, out_dir, options)
     if on_start is not None:
         on_start(len(entries))
     text_dir = out_dir / TEXT_DIR

@@ -24,6 +24,7 @@ from cleanpipe.runs.directory import (
     RunResult,
     run_directory,
 )
+from cleanpipe.runs.select import split_input
 
 ENGINES = ("local", "ray")
 
@@ -102,7 +103,9 @@ def run(
             raise RunError(f"{source}: {exc.args[0]}") from None
         except ImportError as exc:  # pyarrow for Parquet, zstandard for .zst: the hint
             raise RunError(str(exc)) from None
+    source, select = split_input(source)  # one file, or a glob: its folder and names
     options_dir = RunOptions(
+        select=select,
         workers=local_workers,
         overwrite=overwrite,
         resume=resume,
