@@ -58,3 +58,32 @@ def test_trafilatura_is_a_core_dependency() -> None:
     text = (ROOT / "pyproject.toml").read_text("utf-8")
     block = re.search(r"^dependencies = \[(.*?)^\]", text, re.M | re.S)
     assert block is not None and '"trafilatura>=' in block.group(1)
+
+
+def test_every_command_shows_examples_in_its_help() -> None:
+    for name in ["", *cli.commands]:  # type: ignore[attr-defined]
+        done = CliRunner().invoke(cli, [*([name] if name else []), "--help"])
+        assert done.exit_code == 0 and "Examples:" in done.output, name or "cleanpipe"
+
+
+def _corpus(tmp_path: Path) -> list[str]:
+    source = tmp_path / "in"
+    source.mkdir(exist_ok=True)
+    (source / "d.txt").write_text("Document one has a sentence of text.\n", "utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text("stages: [fix_encoding, canonicalize]\n", "utf-8")
+    return [str(source), "-c", str(config), "-j", "1"]
+
+
+def test_group_quiet_verbose_and_log_level(tmp_path: Path) -> None:
+    args = _corpus(tmp_path)
+    quiet = CliRunner().invoke(cli, ["-q", "run", *args, "-o", str(tmp_path / "a")])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    verbose = CliRunner().invoke(cli, ["-v", "run", *args, "-o", str(tmp_path / "b")])
+    assert "INFO cleanpipe: config custom (" in verbose.stderr
+    debug = CliRunner().invoke(
+        cli, ["--log-level", "debug", "run", *args, "-o", str(tmp_path / "c")]
+    )
+    assert "DEBUG cleanpipe: stages: fix_encoding, canonicalize" in debug.stderr
+    bad = CliRunner().invoke(cli, ["--log-level", "loud", "stages"])
+    assert bad.exit_code == 2

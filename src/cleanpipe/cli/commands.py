@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -61,10 +62,49 @@ def _load_pipeline(config: Path | None) -> Pipeline:
         raise  # unreachable; keeps type checkers calm
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+log = logging.getLogger("cleanpipe")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="cleanpipe")
-def cli() -> None:
-    """Clean scraped web text and report every removal."""
+@click.option(
+    "-v", "--verbose", count=True, help="More messages on standard error (-v info, -vv debug)."
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Errors only: no progress bar, no summary, no notes."
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    default=None,
+    help="The level of cleanpipe's log messages on standard error (instead of -v/-q).",
+)
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool, log_level: str | None) -> None:
+    """Clean scraped web text and report every removal.
+
+    \b
+    Examples:
+      cleanpipe run scraped/ --out out/
+      cat page.html | cleanpipe clean -
+      cleanpipe diff page.txt --context 2
+      cleanpipe stages
+    """
+    if log_level is None:
+        log_level = "error" if quiet else ("debug", "info", "warning")[max(0, 2 - verbose)]
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(log_level.upper())
+    ctx.obj = {"quiet": quiet}
+
+
+def _quiet(quiet: bool) -> bool:
+    """A command's own --quiet, or the group's `cleanpipe -q`."""
+    context = click.get_current_context(silent=True)
+    root = context.find_root().obj if context is not None else None
+    return quiet or bool(isinstance(root, dict) and root.get("quiet"))
 
 
 def _max_doc_bytes(megabytes: float | None) -> int | None:
@@ -156,7 +196,10 @@ def run(
       cleanpipe run rows.jsonl.gz --out out/ --text-field body
       cleanpipe run scraped/ --out out/ --resume
     """
+    quiet = _quiet(quiet)
     pipeline = _load_pipeline(config)
+    log.info("config %s (%s): %d stages", pipeline.name, pipeline.config_hash, len(pipeline.stages))
+    log.debug("stages: %s", ", ".join(stage.name for stage in pipeline.stages))
     dataset_input = is_dataset(input_dir)
     if dataset_input and html_report:
         _fail(f"--html-report works on directories only, not on {input_dir.name}")
@@ -290,7 +333,13 @@ def _share(share: float) -> str:
 @click.option("--markdown", is_flag=True, help="Print the README's stage table instead.")
 def stages(markdown: bool) -> None:
     """List every stage with its YAML name, parameters, defaults and purpose: those of the
-    default config in the order it runs them, then the others by name."""
+    default config in the order it runs them, then the others by name.
+
+    \b
+    Examples:
+      cleanpipe stages
+      cleanpipe stages --markdown > stages.md
+    """
     try:
         available = registry.available()
         order = reference.stage_order()
@@ -321,7 +370,14 @@ def stages(markdown: bool) -> None:
 @cli.command("check-config")
 @click.argument("config", type=click.Path(path_type=Path, dir_okay=False))
 def check_config(config: Path) -> None:
-    """Validate CONFIG without processing anything."""
+    """Validate CONFIG (a YAML file, or a packaged config's name) without processing
+    anything.
+
+    \b
+    Examples:
+      cleanpipe check-config configs/news.yaml
+      cleanpipe check-config news
+    """
     pipeline = _load_pipeline(config)
     click.echo(
         f"{config}: ok ({len(pipeline.stages)} stages: "
@@ -354,7 +410,13 @@ def check_config(config: Path) -> None:
 )
 def repeated_lines(input_path: Path, table: Path, min_docs: int, text_field: str) -> None:
     """Build the table of lines repeated across the documents of INPUT (a directory, or a
-    JSONL/Parquet file): the first pass of strip_repeated_lines ({table: TABLE})."""
+    JSONL/Parquet file): the first pass of strip_repeated_lines ({table: TABLE}).
+
+    \b
+    Examples:
+      cleanpipe repeated-lines scraped/ --out repeated.txt
+      cleanpipe repeated-lines rows.jsonl --out repeated.txt --min-docs 10
+    """
     try:
         count = write_repeated_table(input_path, table, min_docs=min_docs, text_field=text_field)
     except RunError as exc:
@@ -383,8 +445,14 @@ def repeated_lines(input_path: Path, table: Path, min_docs: int, text_field: str
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 def report(out_dir: Path, input_dir: Path | None, workers: int, quiet: bool) -> None:
-    """Write the HTML audit report of the run in OUT_DIR into OUT_DIR/report/."""
-    _write_html_report(out_dir, input_dir, quiet, workers or (os.cpu_count() or 1))
+    """Write the HTML audit report of the run in OUT_DIR into OUT_DIR/report/.
+
+    \b
+    Examples:
+      cleanpipe report out/
+      cleanpipe report out/ --input moved/scraped/
+    """
+    _write_html_report(out_dir, input_dir, _quiet(quiet), workers or (os.cpu_count() or 1))
 
 
 def _write_html_report(out_dir: Path, input_dir: Path | None, quiet: bool, workers: int) -> None:
@@ -431,7 +499,13 @@ def _write_html_report(out_dir: Path, input_dir: Path | None, quiet: bool, worke
 )
 @click.option("--output", "show_output", is_flag=True, help="Also print the clean output.")
 def diff(file: Path, config: Path | None, context: int | None, show_output: bool) -> None:
-    """Clean FILE now and show its removals in colour, by stage, in the terminal."""
+    """Clean FILE now and show its removals in colour, by stage, in the terminal.
+
+    \b
+    Examples:
+      cleanpipe diff scraped/page.txt
+      cleanpipe diff scraped/page.html --config news --context 2 --output
+    """
     from cleanpipe.report.diffview import clean_path, diff_view
 
     pipeline = _load_pipeline(config)
