@@ -1,7 +1,7 @@
 """cleanpipe: scraped web text in, clean canonical text and a report of every removal out."""
 
 from cleanpipe.config import ConfigError
-from cleanpipe.document import Document, Edit, Removal, Result
+from cleanpipe.document import Document, Edit, Record, Removal, Result
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.registry import register
 from cleanpipe.replay import replay
@@ -17,6 +17,7 @@ __all__ = [
     "Document",
     "Edit",
     "Pipeline",
+    "Record",
     "Removal",
     "Result",
     "RunError",

@@ -4,9 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 Status = Literal["ok", "dropped", "error"]
+
+
+class Record(TypedDict):
+    """One line of `report.jsonl`, as `Pipeline.record` builds it (the only place), in key
+    order. JSON-ready and deterministic: no timings, metadata and rewrites sorted."""
+
+    id: str | None  # None only for a dataset row whose id could not be read
+    path: str | None  # where the input came from
+    output: str | None  # where the clean text went (None unless ok)
+    status: Status
+    reason: str | None
+    chars_in: int
+    chars_out: int
+    lang: str | None
+    lang_prob: float | None
+    metadata: dict[str, Any]
+    removals: list[dict[str, Any]]
+    rewrites: dict[str, int]
+    input_sha256: str | None  # None when no text was ever decoded
+    config_sha256: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,19 +105,3 @@ class Result:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
-
-    def to_record(self) -> dict[str, Any]:
-        """The JSON-ready report record (deterministic: no timings, sorted maps)."""
-        meta = dict(sorted(self.metadata.items()))
-        return {
-            "id": self.id,
-            "status": self.status,
-            "reason": self.reason,
-            "chars_in": len(self.input_text),
-            "chars_out": len(self.text),
-            "lang": meta.get("lang"),
-            "lang_prob": meta.get("lang_prob"),
-            "metadata": meta,
-            "removals": [r.to_dict() for r in self.removals],
-            "rewrites": dict(sorted(self.rewrites.items())),
-        }

@@ -17,7 +17,7 @@ from time import perf_counter
 from typing import Any
 
 from cleanpipe.config import ConfigError, build_stages, load_yaml
-from cleanpipe.document import Document, Edit, Removal, Result, Status
+from cleanpipe.document import Document, Edit, Record, Removal, Result, Status
 from cleanpipe.edits import EditMap, apply_edits
 from cleanpipe.engines.extraction import looks_like_html
 from cleanpipe.io.decode import decode_bytes
@@ -137,7 +137,7 @@ class Pipeline:
         path: str | None = None,
         output: str | None = None,
         decoded: bool = True,
-    ) -> dict[str, Any]:
+    ) -> Record:
         """`result` as its `report.jsonl` record.
 
         The one place a record is built: the directory runner, the JSONL/Parquet writers and
@@ -146,12 +146,23 @@ class Pipeline:
         `decoded=False` says no text was ever read (a rejected file, a row without a text),
         so there is no input to hash (`input_sha256` is null).
         """
-        record = result.to_record()
-        ordered: dict[str, Any] = {"id": record.pop("id"), "path": path, "output": output}
-        ordered.update(record)
-        ordered["input_sha256"] = input_hash(result.input_text) if decoded else None
-        ordered["config_sha256"] = self.config_hash
-        return ordered
+        meta = dict(sorted(result.metadata.items()))
+        return {
+            "id": result.id,
+            "path": path,
+            "output": output,
+            "status": result.status,
+            "reason": result.reason,
+            "chars_in": len(result.input_text),
+            "chars_out": len(result.text),
+            "lang": meta.get("lang"),
+            "lang_prob": meta.get("lang_prob"),
+            "metadata": meta,
+            "removals": [r.to_dict() for r in result.removals],
+            "rewrites": dict(sorted(result.rewrites.items())),
+            "input_sha256": input_hash(result.input_text) if decoded else None,
+            "config_sha256": self.config_hash,
+        }
 
     def run(self, doc: Document) -> Result:
         timings: dict[str, float] = {}

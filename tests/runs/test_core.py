@@ -101,3 +101,17 @@ def test_a_record_without_decoded_text_has_no_input_hash():
     result = Result("x", "error", "", "", reason="unreadable")
     assert pipeline.record(result, decoded=False)["input_sha256"] is None
     assert pipeline.record(result)["input_sha256"] is not None
+
+
+def test_every_record_has_the_typed_keys_in_order(tmp_path):
+    from typing import get_type_hints
+
+    from cleanpipe import Record
+
+    keys = list(get_type_hints(Record))
+    pipeline = Pipeline.from_config({"stages": STAGES})
+    assert list(pipeline.record(pipeline.clean(ROW))) == keys
+    source = _rows(tmp_path / "rows.jsonl", 1)
+    run_dataset(source, tmp_path / "out", pipeline)
+    line = (tmp_path / "out" / "report.jsonl").read_text("utf-8")
+    assert list(json.loads(line)) == keys

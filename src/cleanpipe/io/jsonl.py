@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from cleanpipe.document import Record
 from cleanpipe.io.decode import decode_bytes
 from cleanpipe.io.formats import InputError, check_magic
 from cleanpipe.io.rows import (
@@ -111,7 +112,7 @@ def clean_batch(pipeline: Pipeline, settings: RowSettings, batch: JsonlBatch) ->
     """Clean a batch of JSON lines: the output lines and a report record per row."""
     seconds: Counter[str] = Counter()
     lines: list[str] = []
-    records: list[dict[str, Any]] = []
+    records: list[Record] = []
     for offset, raw in enumerate(batch.lines):
         row = batch.first_row + offset
         found = _parse(raw)

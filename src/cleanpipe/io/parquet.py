@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cleanpipe.document import Record
 from cleanpipe.io.formats import InputError
 from cleanpipe.io.jsonl import RowSettings
 from cleanpipe.io.rows import REPORT_COLUMNS, CleanedBatch, Fields, clean_row, row_id
@@ -58,7 +59,7 @@ def clean_table(
         else [None] * len(texts)
     )
     cleaned: list[str] = []
-    records: list[dict[str, Any]] = []
+    records: list[Record] = []
     for offset, (value, text) in enumerate(zip(ids, texts, strict=True)):
         row = None if first_row is None else first_row + offset
         clean, record = clean_row(

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from cleanpipe.document import Document, Result
+from cleanpipe.document import Document, Record, Result
 from cleanpipe.io.readers import cut_document, truncation
 from cleanpipe.pipeline import Pipeline
 
@@ -34,7 +34,7 @@ class CleanedBatch(NamedTuple):
     each stage took over the batch (summed into summary.json)."""
 
     rows: Any
-    records: list[dict[str, Any]]
+    records: list[Record]
     seconds: Counter[str]
 
 
@@ -58,7 +58,7 @@ def clean_row(
     max_bytes: int | None = None,
     seconds: Counter[str] | None = None,
     metadata: Mapping[str, Any] | None = None,
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[str, Record]:
     """Clean one row's text: (clean text, '' unless ok; its report record).
 
     A missing or non-string text is an `error` row, never an exception: one bad row must not
@@ -87,7 +87,7 @@ def clean_row(
 
 def error_record(
     pipeline: Pipeline, doc_id: str | None, reason: str, path: str | None = None
-) -> dict[str, Any]:
+) -> Record:
     """The record of a row that could not even be read (bad JSON): its id is None when none
     could be read."""
     result = Result(doc_id or "", "error", "", "", reason=reason)
@@ -96,7 +96,7 @@ def error_record(
     return record
 
 
-def report_columns(record: dict[str, Any]) -> dict[str, Any]:
+def report_columns(record: Record) -> dict[str, Any]:
     """The report columns of one row (see `REPORT_COLUMNS`)."""
     return {
         "cleanpipe_status": record["status"],

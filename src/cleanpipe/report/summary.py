@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +54,7 @@ class Summary:
     def removed_share(self) -> float:
         return self.removed_chars / self.read_chars if self.read_chars else 0.0
 
-    def add(self, record: dict[str, Any]) -> None:
+    def add(self, record: Mapping[str, Any]) -> None:
         """Count one `report.jsonl` record."""
         self.documents += 1
         self.statuses[record["status"]] += 1

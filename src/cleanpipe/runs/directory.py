@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple, Protocol
 
-from cleanpipe.document import Result
+from cleanpipe.document import Record, Result
 from cleanpipe.io.atomic import write_atomic
 from cleanpipe.io.readers import (
     Entry,
@@ -103,7 +103,7 @@ class Outcome(NamedTuple):
 
     relative: str
     text: str
-    record: dict[str, Any]
+    record: Record
     seconds: Mapping[str, float]
 
 
@@ -141,9 +141,7 @@ def clean_file(
     return Outcome(str(relative), result.text, record, result.timings)
 
 
-def _record(
-    result: Result, relative: PurePosixPath, pipeline: Pipeline, *, read: bool
-) -> dict[str, Any]:
+def _record(result: Result, relative: PurePosixPath, pipeline: Pipeline, *, read: bool) -> Record:
     output = display_path(output_name(relative)) if result.ok else None
     return pipeline.record(result, path=display_path(relative), output=output, decoded=read)
 
@@ -316,7 +314,7 @@ def _commit(
     text_dir: Path,
     relative: str,
     text: str,
-    record: dict[str, Any],
+    record: Record,
     written: dict[str, str],
     made: set[Path] | None = None,
 ) -> bytes:
@@ -342,18 +340,22 @@ def _commit(
     except OSError as exc:
         _fail(record, f"cannot write output: {exc.strerror or exc}")
         return record_line(record)
-    written[record["output"]] = record["path"]
+    written[record["output"]] = record["path"] or ""
     return line
 
 
-def _claim(record: dict[str, Any], relative: str, written: dict[str, str]) -> None:
+def _claim(record: Record, relative: str, written: dict[str, str]) -> None:
     """Note the output name of a record kept from an earlier run (for clash detection)."""
-    if record.get("output") is not None:
-        written.setdefault(record["output"], record["path"])
+    if record["output"] is not None:
+        written.setdefault(record["output"], record["path"] or "")
 
 
-def _fail(record: dict[str, Any], reason: str) -> None:
-    record.update(status="error", reason=reason, output=None, chars_out=0)
+def _fail(record: Record, reason: str) -> None:
+    """A document that was cleaned but could not be written: its record becomes an error."""
+    record["status"] = "error"
+    record["reason"] = reason
+    record["output"] = None
+    record["chars_out"] = 0
 
 
 # Producing outcomes, in input order -----------------------------------------------------------
@@ -366,7 +368,7 @@ def _in_order(
     workers: int,
     clean_all: Outcomes,
     max_bytes: int | None,
-) -> Generator[tuple[str, str, dict[str, Any], Mapping[str, float], bytes | None], None, None]:
+) -> Generator[tuple[str, str, Record, Mapping[str, float], bytes | None], None, None]:
     """(relative path, text, record, stage seconds, finished report line or None) per entry,
     in order."""
     todo = [entry.relative for entry, line in plan if line is None]
