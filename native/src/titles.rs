@@ -161,6 +161,59 @@ impl Similarity {
 mod tests {
     use super::*;
 
+    /// A small deterministic generator (xorshift64*), so the property tests need no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    fn dp_lcs(a: &[char], b: &[char]) -> usize {
+        let mut row = vec![0usize; b.len() + 1];
+        for &x in a {
+            let mut diagonal = 0;
+            for (j, &y) in b.iter().enumerate() {
+                let above = row[j + 1];
+                row[j + 1] = if x == y {
+                    diagonal + 1
+                } else {
+                    above.max(row[j])
+                };
+                diagonal = above;
+            }
+        }
+        row[b.len()]
+    }
+
+    #[test]
+    fn bit_parallel_lcs_equals_the_dynamic_programme() {
+        let alphabet: Vec<char> = "abcé日 ".chars().collect();
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..400 {
+            let word = |rng: &mut Rng| -> String {
+                let n = rng.below(150) as usize;
+                (0..n)
+                    .map(|_| alphabet[rng.below(alphabet.len() as u64) as usize])
+                    .collect()
+            };
+            let (a, b) = (word(&mut rng), word(&mut rng));
+            let want = dp_lcs(
+                &a.chars().collect::<Vec<_>>(),
+                &b.chars().collect::<Vec<_>>(),
+            );
+            assert_eq!(Similarity::new(&a).lcs(&b), want, "{a:?} {b:?}");
+        }
+    }
+
     #[test]
     fn lcs_over_word_boundaries() {
         let long: String = "ab".repeat(70); // 140 chars: three words of bits

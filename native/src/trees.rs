@@ -243,6 +243,65 @@ mod tests {
     }
 
     #[test]
+    fn blocks_of_rows_score_as_rows_one_by_one() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = move || {
+            seed ^= seed >> 12;
+            seed ^= seed << 25;
+            seed ^= seed >> 27;
+            seed.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        };
+        for _ in 0..50 {
+            let width = 1 + (next() % 4) as usize;
+            let mut trees = Vec::new();
+            for _ in 0..1 + next() % 8 {
+                // a random tree grown by splitting leaves; children after their parent
+                let mut t = stump(0, 0.0, 0.0, 0.0);
+                t.feature = vec![-1];
+                t.threshold = vec![0.0];
+                t.left = vec![-1];
+                t.right = vec![-1];
+                t.value = vec![(next() % 100) as f64 / 10.0 - 5.0];
+                for _ in 0..next() % 10 {
+                    let leaves: Vec<usize> =
+                        (0..t.feature.len()).filter(|&i| t.feature[i] < 0).collect();
+                    let node = leaves[(next() as usize) % leaves.len()];
+                    t.feature[node] = (next() % width as u64) as i64;
+                    t.threshold[node] = (next() % 40) as f64 / 10.0 - 2.0;
+                    t.left[node] = t.feature.len() as i64;
+                    t.right[node] = t.feature.len() as i64 + 1;
+                    for _ in 0..2 {
+                        t.feature.push(-1);
+                        t.threshold.push(0.0);
+                        t.left.push(-1);
+                        t.right.push(-1);
+                        t.value.push((next() % 100) as f64 / 10.0 - 5.0);
+                    }
+                }
+                trees.push(t);
+            }
+            let model = Ensemble::new(0.1, 0.3, width, &trees).unwrap();
+            let rows: Vec<f64> = (0..width * (next() % 200) as usize)
+                .map(|_| match next() % 10 {
+                    0 => f64::NAN,
+                    1 => f64::INFINITY,
+                    _ => (next() % 50) as f64 / 10.0 - 2.5,
+                })
+                .collect();
+            let one_by_one: Vec<u64> = rows
+                .chunks_exact(width)
+                .map(|r| model.probability(r).to_bits())
+                .collect();
+            let blocks: Vec<u64> = model
+                .probabilities(&rows)
+                .iter()
+                .map(|p| p.to_bits())
+                .collect();
+            assert_eq!(blocks, one_by_one);
+        }
+    }
+
+    #[test]
     fn malformed_trees_are_errors_not_panics() {
         let mut cycle = stump(0, 0.0, 0.0, 0.0);
         cycle.left[0] = 0;
