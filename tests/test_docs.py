@@ -32,6 +32,14 @@ def test_the_readme_stage_table_is_the_generated_one():
     assert reference.markdown() in README, "stale README stage table: cleanpipe stages --markdown"
 
 
+def test_every_command_is_in_the_readme_cli_table():
+    from cleanpipe.cli import cli
+
+    for name, command in cli.commands.items():
+        assert f"| `cleanpipe {name}" in README, f"command {name} is missing from the README"
+        assert command.help, f"command {name} has no help"
+
+
 def test_every_stage_is_in_the_readme_reference():
     for name in registry.available():
         assert f"| `{name}` |" in README, f"stage {name} is missing from the README's reference"
