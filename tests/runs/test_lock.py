@@ -89,3 +89,16 @@ def test_the_lock_of_a_crashed_run_is_stale_and_taken_over(tmp_path, source):
     assert (out / LOCK_NAME).exists()
     result = run_directory(source, out, RULES)  # only a stale lock: the directory is empty
     assert result.exit_code == 0 and not (out / LOCK_NAME).exists()
+
+
+def test_a_file_system_without_locks_runs_unguarded(tmp_path, source, monkeypatch):
+    import errno
+
+    from cleanpipe.runs import lock
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(lock.fcntl, "flock", no_locks)
+    result = run_directory(source, tmp_path / "out", RULES)
+    assert result.exit_code == 0 and not (tmp_path / "out" / LOCK_NAME).exists()

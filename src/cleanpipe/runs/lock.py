@@ -10,6 +10,7 @@ the error message, and is removed when the run ends.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import socket
 from pathlib import Path
@@ -19,6 +20,8 @@ try:
 except ImportError:  # Windows has no flock: runs there are not guarded
     fcntl = None  # type: ignore[assignment]
 
+# What flock says when another process holds the lock (anything else: locks unsupported).
+_HELD = frozenset({errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES})
 LOCK_NAME = ".cleanpipe.lock"  # hidden: a scan of OUT (a nested run) never reads it
 
 
@@ -49,12 +52,17 @@ class OutputLock:
         self.release()
 
 
-def _acquire(path: Path) -> int:
+def _acquire(path: Path) -> int | None:
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except OSError as exc:
+            if exc.errno not in _HELD:  # a file system without locks (NFS without lockd)
+                os.close(fd)
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                return None  # such a run is not guarded, as on Windows
             holder = _holder(fd)
             os.close(fd)
             raise OutputLockedError(
