@@ -104,11 +104,13 @@ class Page:
     lang: str | None = None
     subset: str = ""
     rules: list[str] | None = None
+    kind: str = "page"  # what detect_document_kind decided: on an article nothing is removed
 
 
-def pre_pipeline() -> Pipeline:
-    """The default config's stages before strip_boilerplate: what the classifier is fed."""
-    config = load_yaml(default_config_path())
+def pre_pipeline(path: Path | None = None) -> Pipeline:
+    """A config's stages before strip_boilerplate (the default config's unless `path`): what
+    the classifier is fed."""
+    config = load_yaml(path or default_config_path())
     stages = []
     for entry in config["stages"]:
         name = entry if isinstance(entry, str) else next(iter(entry))
@@ -198,8 +200,8 @@ def page_groups(manifest: Path | None, default_subset: str) -> dict[str, tuple[s
     return groups
 
 
-def load_pages(datasets: Sequence[Dataset]) -> list[Page]:
-    pipeline = pre_pipeline()
+def load_pages(datasets: Sequence[Dataset], config: Path | None = None) -> list[Page]:
+    pipeline = pre_pipeline(config)
     pages = []
     for data in datasets:
         groups = page_groups(data.manifest, data.name)
@@ -214,6 +216,7 @@ def load_pages(datasets: Sequence[Dataset]) -> list[Page]:
                 path.stem, group, result.text, gold, result.metadata.get("lang"), subset
             )
             if page is not None:
+                page.kind = str(result.metadata.get("document_kind", "page"))
                 pages.append(page)
     return pages
 
@@ -323,8 +326,8 @@ def export(two: TwoPass, pages: Sequence[Page]) -> LineModel:
 # least MIN_PRECISION furniture by characters; a rule that cannot be is off (threshold 0).
 MIN_PRECISION = 0.95
 # Calibration aims a little above the bar: the CV figure of a small rule is noisy.
-CALIBRATION_MARGIN = 0.01
-THRESHOLD_GRID = (0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.05)
+CALIBRATION_MARGIN = 0.005
+THRESHOLD_GRID = (0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.07, 0.05, 0.04, 0.03, 0.02, 0.01)
 # A rule that removes fewer characters than this in CV is judged on too little: kept off.
 MIN_EVIDENCE_CHARS = 2000
 
@@ -339,6 +342,8 @@ def keep_lines(
     """What strip_boilerplate keeps: the per-rule thresholds shift each line's probability so
     that one comparison with `threshold` applies them (p < t_rule  <=>  p - t_rule + t < t)."""
     rules = page.rules or []
+    if page.kind == "article":
+        return [True] * len(rules)  # strip_boilerplate stands aside on an extracted article
     if thresholds:
         shifted = [
             p - thresholds.get(rule, threshold) + threshold if thresholds.get(rule, 1) > 0 else 1.0
@@ -436,6 +441,23 @@ def by_subset(
     return out
 
 
+def by_kind(
+    pages: Sequence[Page],
+    probabilities: dict[str, list[float]],
+    rule_thresholds: dict[str, float] | None,
+    first_line: str = "keep",
+) -> dict[str, dict[str, float]]:
+    out = {}
+    for subset in [*sorted({p.subset for p in pages}), "all"]:
+        for kind in sorted({p.kind for p in pages}):
+            part = [p for p in pages if subset in ("all", p.subset) and p.kind == kind]
+            if part:
+                out[f"{subset}/{kind}"] = evaluate(
+                    part, probabilities, [0.5], rule_thresholds, first_line
+                )[0.5]
+    return out
+
+
 def changed_on_second_pass(page: Page, model: TwoPass, text: str) -> bool:
     """Would the classifier remove more from its own output? (Idempotence, per page.)"""
     again = make_page(page.key, page.group, text + "\n", page.gold, page.lang, page.subset)
@@ -509,6 +531,13 @@ def cv_report(
     report[f"cv{folds}_calibrated_by_subset"] = {
         k: {m: round(v, 4) for m, v in s.items()} for k, s in subsets.items()
     }
+    kinds = by_kind(pages, held_out, calibrated, first_line)
+    print("by document kind, calibrated:")
+    for name, s in kinds.items():
+        print(f"  {name:20s} {line(s)}")
+    report[f"cv{folds}_calibrated_by_kind"] = {
+        k: {m: round(v, 4) for m, v in s.items()} for k, s in kinds.items()
+    }
     precision = rule_precision(pages, held_out, calibrated, first_line)
     print("per rule, calibrated (removal precision, characters removed):")
     for rule, (p, chars) in precision.items():
@@ -531,6 +560,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--manifest", type=Path, help="manifest.json with page URLs (site groups)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument(
+        "--config",
+        type=Path,
+        help="the pipeline whose stages before strip_boilerplate feed the classifier "
+        "(default: the packaged default config)",
+    )
+    ap.add_argument(
         "--out", type=Path, default=ROOT / "src/cleanpipe/stages/models/boilerplate.json"
     )
     ap.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7")
@@ -552,6 +587,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         metavar="FILE",
         help="read held-out probabilities written by --dump-cv instead of refitting",
+    )
+    ap.add_argument(
+        "--thresholds-into",
+        type=Path,
+        metavar="MODEL",
+        help="with --load-cv: write the calibrated per-rule thresholds into this model file",
     )
     ap.add_argument(
         "--set",
@@ -583,7 +624,7 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"--set: unknown hyperparameter {name!r} (known: {', '.join(HYPER)})")
         HYPER[name] = type(HYPER[name])(value)
     thresholds = [float(t) for t in args.thresholds.split(",")]
-    pages = load_pages(datasets(args))
+    pages = load_pages(datasets(args), args.config)
     print(
         f"{len(pages)} pages, {sum(len(p.rows) for p in pages)} lines, "
         f"{len({p.group for p in pages})} sites",
@@ -593,6 +634,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.load_cv:
         held_out = json.loads(args.load_cv.read_text(encoding="utf-8"))
         report = cv_report(pages, held_out, args.folds, thresholds, args.first_line)
+        if args.thresholds_into:
+            data = json.loads(args.thresholds_into.read_text(encoding="utf-8"))
+            data["rule_thresholds"] = report["rule_thresholds"]
+            data.setdefault("meta", {})["cv"] = report
+            args.thresholds_into.write_text(
+                json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8"
+            )
+            print(f"wrote the thresholds into {args.thresholds_into}", file=sys.stderr)
+            return 0
     elif args.folds > 1:
         held_out, changed = cross_validate(pages, args.folds, args.fold_seed)
         if args.dump_cv:

@@ -182,6 +182,8 @@ _THREAD_HINT_SCANS = (
 _THREAD_HEADERS = 3  # fewer comment headers are a dateline or two, not a thread
 _HEADER_WORDS = 14
 _PROSE_WORDS = 10
+_ARTICLE_SHARE = 0.25  # the article above a thread is at least this share of the rest ...
+_ARTICLE_CHARS = 3000  # ... or at least this long
 _SAID = re.compile(r"\b(?:said|says|wrote|writes)\s*:\s*$|\b(?:reply|#)\W*$", re.IGNORECASE)
 
 
@@ -194,7 +196,8 @@ def comment_thread(text: str) -> tuple[int, int] | None:
     blog's time-stamped entries have headers too, but no reply buttons. The thread starts at
     its first header (with a `12 Responses` marker right above it) and ends with its last
     comment: the lines after the last header up to a comment form prompt (`Leave a Reply`),
-    two short lines in a row (a form, a footer) or the end.
+    two short lines in a row (a form, a footer) or the end. A "thread" much longer than the
+    text above it is a forum's or a mailing list's own content, and stays.
     """
     if sum(scan.count(text, _THREAD_HEADERS) for scan in _THREAD_HINT_SCANS) < _THREAD_HEADERS:
         return None
@@ -226,6 +229,11 @@ def comment_thread(text: str) -> tuple[int, int] | None:
         return None
     if first > 0 and _MARKER_LINE.match(lines[first - 1].stripped):
         first -= 1
+    # A thread that dwarfs what stands above it is the page's content (a forum or mailing
+    # list page, whose posts are its text), not the comments under an article.
+    above = lines[first].start
+    if above < _ARTICLE_SHARE * (len(text) - above) and above < _ARTICLE_CHARS:
+        return None
     end = last
     for i in range(last + 1, len(lines)):
         stripped = lines[i].stripped

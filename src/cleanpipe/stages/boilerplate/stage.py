@@ -7,9 +7,13 @@ marker recognises it (`share_line`, `cookie_notice`, `byline`, ...), and otherwi
 stands: `navigation` before the article's main block, `footer` after it, `boilerplate_line`
 inside it. Any of those rules can be switched off with `keep_rules`.
 
-The first line is the document's title and stays, unless it is a page `<title>` with the
-site's name appended (`Headline | Site`): that line names the site, and the headline it
-carries is repeated in the body anyway. It goes as `page_title` (`first_line` changes this).
+Each rule removes a line when its article probability is below the rule's threshold, shipped
+with the model and calibrated in site-grouped cross-validation so that at least 95 % of the
+characters each rule removes are furniture (a rule that cannot be is off; `rule_thresholds`
+switches it on). Every removal carries its score, so a report can be re-thresholded.
+
+The first line is the document's title and stays (`first_line: keep_unless_site_title`
+removes a page `<title>` with the site's name appended, `Headline | Site`, as `page_title`).
 """
 
 from __future__ import annotations
@@ -279,8 +283,11 @@ class StripBoilerplate(LazyModelStage):
         ge=0,
         le=1,
     )
+    # `keep` by default: removing a `Headline | Site` first line as page_title kept 0.64 of
+    # removal precision in site-grouped CV on 2,095 pages (the headline is article text under
+    # cleanpipe's convention), below the 0.95 every default rule must keep.
     first_line: Literal["keep", "keep_unless_site_title", "classify"] = param(
-        "keep_unless_site_title",
+        "keep",
         "the first line (the title): keep; keep unless it ends in a site name ('Headline | "
         "Site', removed as page_title); or classify like any line",
     )
