@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use regex::Regex;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 use crate::markers::Pattern;
 use crate::pychar;
@@ -28,7 +28,8 @@ impl TitleKeys {
     /// run of non-word characters one space, stripped.
     pub fn key(&self, line: &str, strip_suffix: bool) -> String {
         let normal: String;
-        let text = if line.is_ascii() {
+        // most lines are NFKC already: the quick check spares normalizing them
+        let text = if line.is_ascii() || is_nfkc_quick(line.chars()) == IsNormalized::Yes {
             line
         } else {
             normal = line.nfkc().collect();

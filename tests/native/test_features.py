@@ -3,7 +3,7 @@ float, on every dev page (both passes' columns), and the native core keeps Pytho
 the character classes its patterns use.
 
 The whole evaluation corpus (dev and train, 2,095 pages, 337,545 lines) was checked the same
-way when the features were ported: `python tests/native/test_features.py` re-runs that check.
+way when the features were ported: `python -m tests.native.test_features` re-runs that check.
 """
 
 from __future__ import annotations
