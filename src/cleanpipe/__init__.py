@@ -5,8 +5,7 @@ from cleanpipe.document import Document, Edit, Record, Removal, Result
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.registry import register
 from cleanpipe.replay import replay
-from cleanpipe.runs.core import RunError
-from cleanpipe.runs.directory import RunResult
+from cleanpipe.runs.core import RunError, RunResult
 from cleanpipe.runs.dispatch import run
 from cleanpipe.stage import Stage, StageOutput, param
 

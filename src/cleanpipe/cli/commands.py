@@ -28,12 +28,12 @@ from cleanpipe.cli.datasets import dataset_options
 from cleanpipe.config import ConfigError
 from cleanpipe.io.readers import RejectedFileError
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.runs.core import RunError
-from cleanpipe.runs.directory import (
+from cleanpipe.runs.core import (
     DEFAULT_MAX_DOC_BYTES,
     EXIT_DOCUMENT_ERRORS,
     EXIT_INTERRUPTED,
     EXIT_USAGE,
+    RunError,
     RunResult,
 )
 from cleanpipe.runs.dispatch import is_dataset

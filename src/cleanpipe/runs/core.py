@@ -20,6 +20,7 @@ import signal
 import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,39 @@ BatchMap = Callable[[Callable[[Any], Any], Iterable[Any]], Iterator[Any]]
 _PRELOAD = ["cleanpipe.pipeline", "cleanpipe.stages"]
 
 
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_DOCUMENT_ERRORS = 3
+EXIT_INTERRUPTED = 130
+
+REPORT_NAME = "report.jsonl"
+SUMMARY_NAME = "summary.json"
+
+# Cleaning holds a document whole, with the line classifier's features for every line on
+# top, so a worker's memory grows with the largest document (measured in
+# docs/performance.md); scraped pages are far smaller than this. HTML pages may be four
+# times larger (readers.HTML_LIMIT_FACTOR).
+DEFAULT_MAX_DOC_BYTES = 2_000_000
+
+
 class RunError(Exception):
     """A problem with the run as a whole (bad paths, an unwritable report); one line."""
+
+
+@dataclass
+class RunResult:
+    out_dir: Path
+    summary: Summary
+    elapsed_seconds: float
+    interrupted: bool = False
+    stopped_early: bool = False
+    resumed: int = 0  # documents whose earlier record and output were kept (--resume)
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return EXIT_INTERRUPTED
+        return EXIT_DOCUMENT_ERRORS if self.summary.statuses.get("error") else EXIT_OK
 
 
 def ordered_map(

@@ -23,20 +23,17 @@ from cleanpipe.io.rows import Fields
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.report.summary import Summary
 from cleanpipe.runs.core import (
+    DEFAULT_MAX_DOC_BYTES,
     BatchMap,
     Interrupts,
     ReportAppender,
     RunError,
+    RunResult,
     ordered_map,
     record_line,
     write_summary,
 )
-from cleanpipe.runs.directory import (
-    DEFAULT_MAX_DOC_BYTES,
-    RunResult,
-    directory_empty,
-    lock_output,
-)
+from cleanpipe.runs.directory import directory_empty, lock_output
 
 
 @dataclass(frozen=True)

@@ -32,13 +32,23 @@ from cleanpipe.io.readers import (
 from cleanpipe.pipeline import Pipeline
 from cleanpipe.report.summary import Summary
 from cleanpipe.runs.core import (
+    DEFAULT_MAX_DOC_BYTES,
+    REPORT_NAME,
+    SUMMARY_NAME,
     Interrupts,
     ReportAppender,
     RunError,
+    RunResult,
     ordered_map,
     record_line,
     write_summary,
 )
+from cleanpipe.runs.core import (  # the exit codes stay importable from here too
+    EXIT_DOCUMENT_ERRORS as EXIT_DOCUMENT_ERRORS,
+)
+from cleanpipe.runs.core import EXIT_INTERRUPTED as EXIT_INTERRUPTED
+from cleanpipe.runs.core import EXIT_OK as EXIT_OK
+from cleanpipe.runs.core import EXIT_USAGE as EXIT_USAGE
 from cleanpipe.runs.lock import LOCK_NAME, OutputLock, OutputLockedError
 from cleanpipe.runs.resume import (
     PlanItem,
@@ -49,21 +59,7 @@ from cleanpipe.runs.resume import (
 )
 from cleanpipe.runs.select import is_glob, matches
 
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_DOCUMENT_ERRORS = 3
-EXIT_INTERRUPTED = 130
-
-REPORT_NAME = "report.jsonl"
-SUMMARY_NAME = "summary.json"
 TEXT_DIR = "text"
-
-
-# Cleaning holds a document whole, with the line classifier's features for every line on
-# top, so a worker's memory grows with the largest document (measured in
-# docs/performance.md); scraped pages are far smaller than this. HTML pages may be four
-# times larger (readers.HTML_LIMIT_FACTOR).
-DEFAULT_MAX_DOC_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -78,22 +74,6 @@ class RunOptions:
     max_doc_bytes: int | None = DEFAULT_MAX_DOC_BYTES
     # Only these relative names or glob patterns (`runs.select`); None: every file.
     select: tuple[str, ...] | None = None
-
-
-@dataclass
-class RunResult:
-    out_dir: Path
-    summary: Summary
-    elapsed_seconds: float
-    interrupted: bool = False
-    stopped_early: bool = False
-    resumed: int = 0  # documents whose earlier record and output were kept (--resume)
-
-    @property
-    def exit_code(self) -> int:
-        if self.interrupted:
-            return EXIT_INTERRUPTED
-        return EXIT_DOCUMENT_ERRORS if self.summary.statuses.get("error") else EXIT_OK
 
 
 class Outcome(NamedTuple):

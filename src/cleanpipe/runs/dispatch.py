@@ -15,15 +15,9 @@ from cleanpipe.io.formats import detect_format
 from cleanpipe.io.rows import Fields
 from cleanpipe.optional import MissingDependencyError, requires
 from cleanpipe.pipeline import Pipeline
-from cleanpipe.runs.core import RunError
+from cleanpipe.runs.core import DEFAULT_MAX_DOC_BYTES, RunError, RunResult
 from cleanpipe.runs.datasets import DatasetOptions, run_dataset
-from cleanpipe.runs.directory import (
-    DEFAULT_MAX_DOC_BYTES,
-    Outcomes,
-    RunOptions,
-    RunResult,
-    run_directory,
-)
+from cleanpipe.runs.directory import Outcomes, RunOptions, run_directory
 from cleanpipe.runs.select import split_input
 
 ENGINES = ("local", "ray")

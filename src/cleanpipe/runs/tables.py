@@ -16,8 +16,7 @@ from cleanpipe.io import jsonl, parquet
 from cleanpipe.io.atomic import write_atomic
 from cleanpipe.io.formats import InputError, detect_format
 from cleanpipe.io.readers import RejectedFileError, read_document, scan
-from cleanpipe.runs.core import RunError
-from cleanpipe.runs.directory import DEFAULT_MAX_DOC_BYTES
+from cleanpipe.runs.core import DEFAULT_MAX_DOC_BYTES, RunError
 from cleanpipe.stages.repeated import count_line_hashes, frequent
 
 _BATCH = 1000
