@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from cleanpipe import reference, registry
 
@@ -55,3 +55,24 @@ def test_every_stage_documents_its_purpose_and_parameters():
 def test_packaged_default_config_matches_configs_dir():
     packaged = ROOT / "src" / "cleanpipe" / "configs" / "default.yaml"
     assert packaged.read_bytes() == (ROOT / "configs" / "default.yaml").read_bytes()
+
+
+def test_the_readme_example_record_is_what_the_sample_gives():
+    import json
+
+    from cleanpipe import Pipeline
+    from cleanpipe.runs.directory import clean_file
+
+    block = README.split("## One example and its record", 1)[1].split("```json\n", 1)[1]
+    shown = json.loads(block.split("```", 1)[0])
+    _, _, record, _ = clean_file(
+        Pipeline.default(), ROOT / "fixtures" / "sample", PurePosixPath(shown["id"])
+    )
+    for key in ("id", "status", "chars_in", "chars_out", "rewrites", "input_sha256"):
+        assert record[key] == shown[key], key
+    spans = ("stage", "rule", "start", "end", "line_start", "line_end")
+    assert [{k: r[k] for k in spans} for r in record["removals"]] == [
+        {k: r[k] for k in spans} for r in shown["removals"]
+    ]
+    for removal, text in zip(record["removals"], shown["removals"], strict=True):
+        assert removal["text"].startswith(text["text"].rstrip("…")), removal["rule"]
