@@ -39,6 +39,7 @@ from cleanpipe.runs.core import (
 from cleanpipe.runs.dispatch import is_dataset
 from cleanpipe.runs.dispatch import run as run_anything
 from cleanpipe.runs.tables import write_repeated_table
+from cleanpipe.runs.texts import TEXT_FORMATS, TREE
 
 PROGRESS_THRESHOLD = 50  # fewer files than this finish before a bar is worth drawing
 
@@ -157,6 +158,14 @@ def _max_doc_bytes(megabytes: float | None) -> int | None:
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first document that errors.")
 @click.option(
+    "--texts",
+    type=click.Choice(TEXT_FORMATS),
+    default=TREE,
+    show_default=True,
+    help="Directories: the clean texts as files under OUT/text/, or as rows (id, text, "
+    "status) of one OUT/texts.jsonl or texts.parquet, written when the run ends.",
+)
+@click.option(
     "--max-doc-mb",
     type=click.FloatRange(min=0),
     default=None,
@@ -180,6 +189,7 @@ def run(
     allow_nested: bool,
     follow_symlinks: bool,
     fail_fast: bool,
+    texts: str,
     max_doc_mb: float | None,
     quiet: bool,
     html_report: bool,
@@ -195,6 +205,7 @@ def run(
       cleanpipe run 'crawl/**/*.html' --out out/ --config news
       cleanpipe run rows.jsonl.gz --out out/ --text-field body
       cleanpipe run scraped/ --out out/ --resume
+      cleanpipe run scraped/ --out out/ --texts jsonl
     """
     quiet = _quiet(quiet)
     pipeline = _load_pipeline(config)
@@ -203,6 +214,8 @@ def run(
     dataset_input = is_dataset(input_dir)
     if dataset_input and html_report:
         _fail(f"--html-report works on directories only, not on {input_dir.name}")
+    if html_report and texts != TREE:
+        _fail(f"--html-report needs the texts as files: drop --texts {texts}")
     progress = _progress(quiet, rows=dataset_input)
     task = progress.add_task("cleaning", total=None)
 
@@ -224,6 +237,7 @@ def run(
             allow_nested=allow_nested,
             follow_symlinks=follow_symlinks,
             fail_fast=fail_fast,
+            texts=texts,
             max_doc_bytes=_max_doc_bytes(max_doc_mb),
             progress=lambda n: progress.advance(task, n),
             on_start=on_start,

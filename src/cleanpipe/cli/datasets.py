@@ -52,7 +52,8 @@ def dataset_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--keep-dropped",
             is_flag=True,
-            help="Datasets: keep dropped and failed rows (empty text) in the output.",
+            help="Datasets and --texts jsonl/parquet: keep dropped and failed rows (empty "
+            "text) in the output.",
         ),
         click.option(
             "--batch-size",

@@ -194,5 +194,7 @@ class JsonlWriter:
 
     def abort(self) -> None:
         """Close and delete the temporary file: the output never takes its final name."""
-        self._handle.close()
-        self._temporary.unlink(missing_ok=True)
+        try:
+            self._handle.close()  # may fail (a full disk): the file goes all the same
+        finally:
+            self._temporary.unlink(missing_ok=True)

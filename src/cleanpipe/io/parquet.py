@@ -189,10 +189,12 @@ class ParquetWriter:
 
     def abort(self) -> None:
         """Close and delete the temporary file: the output never takes its final name."""
-        if not self._closed:
-            self._closed = True
-            self._writer.close()
-        self._temporary.unlink(missing_ok=True)
+        try:
+            if not self._closed:
+                self._closed = True
+                self._writer.close()
+        finally:
+            self._temporary.unlink(missing_ok=True)
 
 
 def output_schema(schema: pa.Schema, fields: Fields, report_columns: bool) -> pa.Schema:

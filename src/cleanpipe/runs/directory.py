@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Mapping
@@ -58,6 +59,7 @@ from cleanpipe.runs.resume import (
     remove_temporaries,
 )
 from cleanpipe.runs.select import is_glob, matches
+from cleanpipe.runs.texts import TREE, TextsFile, check_format, remove_texts_files
 
 TEXT_DIR = "text"
 
@@ -74,6 +76,10 @@ class RunOptions:
     max_doc_bytes: int | None = DEFAULT_MAX_DOC_BYTES
     # Only these relative names or glob patterns (`runs.select`); None: every file.
     select: tuple[str, ...] | None = None
+    # The clean texts as a tree under text/, or one OUT/texts.jsonl or texts.parquet
+    # (`runs.texts`); with a file, `keep_dropped` gives other documents a row too.
+    texts: str = TREE
+    keep_dropped: bool = False
 
 
 class Outcome(NamedTuple):
@@ -139,6 +145,15 @@ def check_directories(input_dir: Path, out_dir: Path, options: RunOptions) -> No
     """Refuse a run that could read its own output, clobber a user's files, or mix runs."""
     if options.overwrite and options.resume:
         raise RunError("--overwrite and --resume contradict each other; pass one")
+    try:
+        check_format(options.texts)
+    except ValueError as exc:
+        raise RunError(str(exc)) from None
+    if options.resume and options.texts != TREE:
+        raise RunError(
+            f"--resume works with --texts tree only: texts.{options.texts} is written whole "
+            "at the end of a run; start again with --overwrite"
+        )
     if not input_dir.exists():
         raise RunError(f"input directory not found: {input_dir}")
     if not input_dir.is_dir():
@@ -220,8 +235,12 @@ def _run_directory(
         on_start(len(entries))
     text_dir = out_dir / TEXT_DIR
     report_path = out_dir / REPORT_NAME
+    texts: TextsFile | None = None
     try:
-        text_dir.mkdir(parents=True, exist_ok=True)
+        if options.overwrite or options.resume:
+            remove_texts_files(out_dir)
+        if options.texts == TREE:
+            text_dir.mkdir(parents=True, exist_ok=True)
         remove_temporaries(text_dir)
         earlier = read_report(report_path) if options.resume else []
         plan, keep_lines, keep_bytes = plan_resume(
@@ -232,9 +251,15 @@ def _run_directory(
             pipeline.config_hash,
             lambda entry: record_line(_skipped(entry, pipeline).record),
         )
+        if options.texts != TREE:
+            texts = TextsFile(out_dir, options.texts, keep_dropped=options.keep_dropped)
         report = ReportAppender(report_path, keep_bytes)
     except OSError as exc:
+        if texts is not None:
+            texts.abort()
         raise RunError(f"cannot prepare output directory {out_dir}: {exc}") from None
+    except ImportError as exc:  # pyarrow, for texts.parquet: the install hint
+        raise RunError(str(exc)) from None
     summary = Summary()
     stage_seconds: Counter[str] = Counter()  # CPU time by stage, summed over the workers
     interrupted = stopped_early = False
@@ -254,14 +279,16 @@ def _run_directory(
             for index, (relative, text, record, seconds, line) in enumerate(ordered):
                 with interrupts.deferred():  # the report and the summary must agree
                     stage_seconds.update(seconds)
-                    if line is None:
+                    if texts is not None:
+                        line = _add_row(texts, text, record, line)
+                    elif line is None:
                         line = _commit(text_dir, relative, text, record, written, made)
                     else:
                         _claim(record, relative, written)
                     if index >= keep_lines:
                         report.append(line)
                     summary.add(record)
-                    if record["output"] is not None:
+                    if record["output"] is not None and texts is None:
                         produced.add(output_name(PurePosixPath(relative)).as_posix())
                 if progress is not None:
                     progress(1)
@@ -270,10 +297,19 @@ def _run_directory(
                     break
     except KeyboardInterrupt:
         interrupted = True
+    except BaseException:
+        if texts is not None:
+            texts.abort()
+        raise
     finally:
         report.close()
+    if texts is not None:
+        _finish_texts(texts, out_dir, interrupted)
     if (options.overwrite or options.resume) and not (interrupted or stopped_early):
-        prune_outputs(text_dir, produced)
+        if texts is None:
+            prune_outputs(text_dir, produced)
+        else:  # an earlier tree run's texts: this run's are all in the file
+            shutil.rmtree(text_dir, ignore_errors=True)
     elapsed = time.perf_counter() - started
     resumed = sum(1 for entry, line in plan if line is not None and entry.status is None)
     write_summary(
@@ -322,6 +358,39 @@ def _commit(
         return record_line(record)
     written[record["output"]] = record["path"] or ""
     return line
+
+
+def _add_row(texts: TextsFile, text: str, record: Record, line: bytes | None) -> bytes:
+    """Add one document's row to the run's texts file and return its report line (`line`,
+    for a name the scan skipped); a text's `output` is the file's name, as for the rows of a
+    dataset run."""
+    if line is None:
+        if record["output"] is not None:
+            record["output"] = texts.name
+        try:
+            line = record_line(record)
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            _fail(record, f"cannot encode as UTF-8: {exc.reason}")
+            line = record_line(record)
+    try:
+        texts.add(record, text)
+    except OSError as exc:
+        raise RunError(f"cannot write {texts.name}: {exc.strerror or exc}") from None
+    return line
+
+
+def _finish_texts(texts: TextsFile, out_dir: Path, interrupted: bool) -> None:
+    """Rename the texts file into place, unless the run was interrupted: then it never
+    appears, rather than holding part of the corpus under the final name."""
+    if interrupted:
+        texts.abort()
+        return
+    try:
+        texts.close()
+    except OSError as exc:
+        texts.abort()
+        raise RunError(f"cannot write {out_dir / texts.name}: {exc.strerror or exc}") from None
 
 
 def _claim(record: Record, relative: str, written: dict[str, str]) -> None:

@@ -19,6 +19,7 @@ from cleanpipe.runs.core import DEFAULT_MAX_DOC_BYTES, RunError, RunResult
 from cleanpipe.runs.datasets import DatasetOptions, run_dataset
 from cleanpipe.runs.directory import Outcomes, RunOptions, run_directory
 from cleanpipe.runs.select import split_input
+from cleanpipe.runs.texts import TREE
 
 ENGINES = ("local", "ray")
 
@@ -43,7 +44,8 @@ def run(
     resume: bool = False,
     allow_nested: bool = False,
     follow_symlinks: bool = False,
-    # datasets only
+    texts: str = TREE,
+    # datasets only (and keep_dropped for a directory's texts file)
     text_field: str = "text",
     id_field: str = "id",
     report_columns: bool = False,
@@ -56,9 +58,12 @@ def run(
     """Clean every file under `input_path` (a directory) or every row of it (a `.jsonl[.gz|
     .zst]` or `.parquet` file) into `out_dir`, with `pipeline` (default: the packaged one).
 
-    `workers=0` is one per CPU core (on Ray: one per CPU of the cluster). A problem with the
-    run as a whole (paths, options, a missing optional library) is a `RunError` whose message
-    is one line for the user; problems with single documents are in the report.
+    A directory's clean texts go to `out_dir/text/` (`texts="tree"`), or into one
+    `out_dir/texts.jsonl` or `texts.parquet` (`texts="jsonl"` or `"parquet"`), renamed into
+    place when the run ends. `workers=0` is one per CPU core (on Ray: one per CPU of the
+    cluster). A problem with the run as a whole (paths, options, a missing optional library)
+    is a `RunError` whose message is one line for the user; problems with single documents
+    are in the report.
     """
     source, target = Path(input_path), Path(out_dir)
     pipeline = pipeline if pipeline is not None else Pipeline.default()
@@ -70,6 +75,7 @@ def run(
             "resume": resume,
             "allow_nested": allow_nested,
             "follow_symlinks": follow_symlinks,
+            "texts": texts != TREE,
         }
         given = [name for name, value in directory_only.items() if value]
         if given:
@@ -107,6 +113,8 @@ def run(
         follow_symlinks=follow_symlinks,
         fail_fast=fail_fast,
         max_doc_bytes=max_doc_bytes,
+        texts=texts,
+        keep_dropped=keep_dropped,
     )
     outcomes = _engine_outcomes(engine, workers, ray_address)
     return run_directory(source, target, pipeline, options_dir, progress, on_start, outcomes)
