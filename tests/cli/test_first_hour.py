@@ -87,3 +87,13 @@ def test_group_quiet_verbose_and_log_level(tmp_path: Path) -> None:
     assert "DEBUG cleanpipe: stages: fix_encoding, canonicalize" in debug.stderr
     bad = CliRunner().invoke(cli, ["--log-level", "loud", "stages"])
     assert bad.exit_code == 2
+
+
+def test_config_option_help_names_every_packaged_config():
+    from cleanpipe.pipeline import packaged_configs
+
+    names = packaged_configs()
+    assert {"default", "news", "fast"} <= set(names)
+    for command in ("run", "diff"):
+        (option,) = [p for p in cli.commands[command].params if p.name == "config"]
+        assert all(name in (option.help or "") for name in names), option.help

@@ -27,7 +27,7 @@ from cleanpipe import __version__, reference, registry
 from cleanpipe.cli.datasets import dataset_options
 from cleanpipe.config import ConfigError
 from cleanpipe.io.readers import RejectedFileError
-from cleanpipe.pipeline import Pipeline
+from cleanpipe.pipeline import Pipeline, packaged_configs
 from cleanpipe.runs.core import (
     DEFAULT_MAX_DOC_BYTES,
     EXIT_DOCUMENT_ERRORS,
@@ -65,6 +65,13 @@ def _load_pipeline(config: Path | None) -> Pipeline:
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 log = logging.getLogger("cleanpipe")
+
+
+# Named from the package itself, so the help cannot fall behind the configs it ships.
+CONFIG_HELP = (
+    "Pipeline YAML, or a packaged config by name: "
+    f"{', '.join(packaged_configs())} (default: default)."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -131,7 +138,7 @@ def _max_doc_bytes(megabytes: float | None) -> int | None:
     "-c",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Pipeline YAML, or a packaged config by name: fast (default: the packaged default).",
+    help=CONFIG_HELP,
 )
 @click.option(
     "--workers",
@@ -502,7 +509,7 @@ def _write_html_report(out_dir: Path, input_dir: Path | None, quiet: bool, worke
     "-c",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Pipeline YAML, or a packaged config by name: fast (default: the packaged default).",
+    help=CONFIG_HELP,
 )
 @click.option(
     "--context",
