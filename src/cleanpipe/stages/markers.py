@@ -231,8 +231,11 @@ def comment_thread(text: str) -> tuple[int, int] | None:
         first -= 1
     # A thread that dwarfs what stands above it is the page's content (a forum or mailing
     # list page, whose posts are its text), not the comments under an article.
-    above = lines[first].start
-    if above < _ARTICLE_SHARE * (len(text) - above) and above < _ARTICLE_CHARS:
+    # Counted in lines of five words or more, so that removing the markers and reply buttons
+    # (which a first pass does) cannot change the verdict of a second.
+    above = sum(len(line.stripped) for line in lines[:first] if _wordy(line.stripped))
+    below = sum(len(line.stripped) for line in lines[first:] if _wordy(line.stripped))
+    if above < _ARTICLE_SHARE * below and above < _ARTICLE_CHARS:
         return None
     end = last
     for i in range(last + 1, len(lines)):
@@ -246,6 +249,10 @@ def comment_thread(text: str) -> tuple[int, int] | None:
             break
         end = i
     return lines[first].start, lines[end].end
+
+
+def _wordy(line: str) -> bool:
+    return len(line.split()) >= 5
 
 
 def _short(line: str) -> bool:
