@@ -68,8 +68,8 @@ def _corpus(root: Path, documents: int) -> Path:
     return source
 
 
-def _config(root: Path, seconds: float, name: str = "slow.yaml") -> Path:
-    config = root / name
+def _config(root: Path, seconds: float) -> Path:
+    config = root / "slow.yaml"
     stages = [*RULES[:-1], {"test_sleep": {"seconds": seconds}}, RULES[-1]]
     config.write_text(json.dumps({"stages": stages}), "utf-8")  # JSON is YAML
     (root / "slowstage.py").write_text(SLOW_STAGE, "utf-8")
@@ -98,7 +98,15 @@ def _start(root: Path, source: Path, out: Path, config: Path, *extra: str) -> su
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=_as_from_a_terminal,
     )
+
+
+def _as_from_a_terminal() -> None:
+    """Ctrl-C at its default, as a shell in a terminal starts a command. A job started with
+    `&` (or under nohup) inherits SIGINT ignored, and then a run rightly ignores Ctrl-C too:
+    run that way, this module's Ctrl-C test would see the run end 0."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _lines(out: Path) -> int:
@@ -116,14 +124,6 @@ def _kill_after(process: subprocess.Popen, out: Path, lines: int) -> None:
         time.sleep(0.002)
     process.kill()
     process.wait()
-
-
-def _without_config_hash(report: bytes) -> list[dict]:
-    """The report's records without `config_sha256` (a test's slower config differs)."""
-    records = [json.loads(line) for line in report.splitlines()]
-    for record in records:
-        record.pop("config_sha256", None)
-    return records
 
 
 def _texts(out: Path) -> dict[str, bytes]:
@@ -231,34 +231,23 @@ def test_resume_with_another_config_redoes_everything(tmp_path):
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "sigterm"])
 def test_ctrl_c_flushes_the_report_prints_a_summary_and_exits_130(setup, signum):
-    root, source, _, reference = setup
-    # Slower documents than the other tests use: on a loaded machine this test's polling can
-    # lag by a second, and the run must still be going when the signal comes.
-    config = _config(root, 0.25, "slower.yaml")
-    # On a machine loaded several times over its cores a run was seen to end 0 after the
-    # signal (not reproduced on a quiet one): up to three tries, each in a fresh OUT, and
-    # a run that ignores the signal every time still fails.
-    for attempt in range(3):
-        out = root / f"interrupted_{signum}_{attempt}"
-        process = _start(root, source, out, config, "-j", "2")
-        deadline = time.monotonic() + 60
-        while _lines(out) < 5:
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.002)
-        if signum == signal.SIGINT:
-            os.killpg(process.pid, signum)  # as a terminal does: the whole process group
-        else:
-            process.send_signal(signum)  # as a scheduler does: the main process
-        if process.wait(timeout=60) == 130:
-            break
-    assert process.returncode == 130
+    root, source, config, reference = setup
+    out = root / f"interrupted_{signum}"
+    process = _start(root, source, out, config, "-j", "2")
+    deadline = time.monotonic() + 60
+    while _lines(out) < 5:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.002)
+    if signum == signal.SIGINT:
+        os.killpg(process.pid, signum)  # as a terminal does: the whole process group
+    else:
+        process.send_signal(signum)  # as a scheduler does: the main process
+    assert process.wait(timeout=60) == 130
     stderr = process.stderr.read().decode() if process.stderr else ""
     assert "interrupted: outputs and report cover the documents above" in stderr
     assert "Traceback" not in stderr
     report = (out / "report.jsonl").read_bytes()
-    assert report.endswith(b"\n")
-    expected = _without_config_hash((reference / "report.jsonl").read_bytes())
-    assert expected[: report.count(b"\n")] == _without_config_hash(report)
+    assert report.endswith(b"\n") and (reference / "report.jsonl").read_bytes().startswith(report)
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["interrupted"] is True and summary["documents"] == report.count(b"\n")
     assert _group_ends(process.pid), "workers outlived the run"
