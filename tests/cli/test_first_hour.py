@@ -94,6 +94,6 @@ def test_config_option_help_names_every_packaged_config():
 
     names = packaged_configs()
     assert {"default", "news", "fast"} <= set(names)
-    for command in ("run", "diff"):
+    for command in ("run", "diff", "clean"):
         (option,) = [p for p in cli.commands[command].params if p.name == "config"]
         assert all(name in (option.help or "") for name in names), option.help

@@ -72,6 +72,14 @@ CONFIG_HELP = (
     "Pipeline YAML, or a packaged config by name: "
     f"{', '.join(packaged_configs())} (default: default)."
 )
+# The one --config option of every command that cleans (run, diff, clean).
+config_option = click.option(
+    "--config",
+    "-c",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help=CONFIG_HELP,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -133,13 +141,7 @@ def _max_doc_bytes(megabytes: float | None) -> int | None:
     required=True,
     help="Output directory: text/ (or the cleaned dataset), report.jsonl, summary.json.",
 )
-@click.option(
-    "--config",
-    "-c",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help=CONFIG_HELP,
-)
+@config_option
 @click.option(
     "--workers",
     "-j",
@@ -504,13 +506,7 @@ def _write_html_report(out_dir: Path, input_dir: Path | None, quiet: bool, worke
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--config",
-    "-c",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help=CONFIG_HELP,
-)
+@config_option
 @click.option(
     "--context",
     "-C",
@@ -552,12 +548,7 @@ MAX_STDIN_BYTES = 64 * 1024 * 1024
 
 @cli.command("clean")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
-@click.option(
-    "--config",
-    "-c",
-    default=None,
-    help="Pipeline YAML, or the name of a packaged config (default: the packaged default).",
-)
+@config_option
 @click.option(
     "--record",
     "record_path",
@@ -565,7 +556,7 @@ MAX_STDIN_BYTES = 64 * 1024 * 1024
     default=None,
     help="Write the report record (one JSON line) to this file instead of standard error.",
 )
-def clean_command(file: Path, config: str | None, record_path: Path | None) -> None:
+def clean_command(file: Path, config: Path | None, record_path: Path | None) -> None:
     """Clean one FILE, or standard input (`-`): the clean text to standard output, the report
     record to standard error (or --record). HTML is recognised by the file name, or on
     standard input by how the text starts.
@@ -577,7 +568,7 @@ def clean_command(file: Path, config: str | None, record_path: Path | None) -> N
     """
     from cleanpipe.report.diffview import clean_path
 
-    pipeline = _load_pipeline(Path(config) if config else None)
+    pipeline = _load_pipeline(config)
     if str(file) == "-":
         data = sys.stdin.buffer.read(MAX_STDIN_BYTES + 1)
         if len(data) > MAX_STDIN_BYTES:
